@@ -12,7 +12,7 @@ import (
 	"github.com/ortc-terraform/terraform-provider-realtime/internal/provider"
 )
 
-//go:generate go run github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs generate -provider-name realtime
+//go:generate go tool -modfile=tools/go.mod tfplugindocs generate --provider-name realtime
 
 // version is set by goreleaser at release time.
 var version = "dev"
