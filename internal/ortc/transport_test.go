@@ -1,0 +1,328 @@
+package ortc
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+var authInput = AuthenticateInput{Token: testToken, TTL: 3600, Permissions: map[string]string{"ch": "r"}}
+
+// failFirst answers status (with headers) to the first n requests, then 201.
+func failFirst(n int32, status int, headers map[string]string) http.HandlerFunc {
+	var seen atomic.Int32
+	return func(w http.ResponseWriter, r *http.Request) {
+		if seen.Add(1) <= n {
+			for k, v := range headers {
+				w.Header().Set(k, v)
+			}
+			http.Error(w, http.StatusText(status), status)
+			return
+		}
+		w.WriteHeader(http.StatusCreated)
+	}
+}
+
+func TestRetry_503ThenSuccess(t *testing.T) {
+	t.Parallel()
+	t.Run("authenticate is retried", func(t *testing.T) {
+		t.Parallel()
+		srv := newFake(t, failFirst(1, 503, nil))
+		c := newTestClient(t, Options{ServerURL: srv.URL})
+		if err := c.Authenticate(testContext(t), authInput); err != nil {
+			t.Fatal(err)
+		}
+		if n := srv.count("/authenticate"); n != 2 {
+			t.Errorf("%d requests, want 2", n)
+		}
+	})
+	t.Run("send is not retried", func(t *testing.T) {
+		t.Parallel()
+		srv := newFake(t, failFirst(1, 503, nil))
+		c := newTestClient(t, Options{ServerURL: srv.URL})
+		_, err := c.Send(testContext(t), SendInput{Channel: "ch", Message: "m"})
+		var ae *APIError
+		if !errors.As(err, &ae) || ae.Status != 503 || ae.Op != "send" || ae.Attempts != 1 {
+			t.Fatalf("got %v, want a send APIError 503 after 1 attempt", err)
+		}
+		if !IsTransient(err) {
+			t.Error("503 not transient")
+		}
+		if n := srv.count("/send"); n != 1 {
+			t.Errorf("%d requests, want exactly 1", n)
+		}
+	})
+	t.Run("push publish is not retried", func(t *testing.T) {
+		t.Parallel()
+		srv := newFake(t, failFirst(1, 500, nil))
+		c := newTestClient(t, Options{ServerURL: srv.URL, PushURL: srv.URL + "/mp"})
+		if err := c.PushPublish(testContext(t), "topic", PushNotification{Message: "m"}); err == nil {
+			t.Fatal("no error")
+		}
+		if n := srv.count("/mp/publish"); n != 1 {
+			t.Errorf("%d requests, want exactly 1", n)
+		}
+	})
+}
+
+func TestRetry_429HonoursRetryAfter(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, failFirst(1, 429, map[string]string{"Retry-After": "1"}))
+	c := newTestClient(t, Options{ServerURL: srv.URL})
+	start := time.Now()
+	if err := c.EnablePresence(testContext(t), "ch", false); err != nil {
+		t.Fatal(err)
+	}
+	if waited := time.Since(start); waited < 900*time.Millisecond {
+		t.Errorf("retried after %v, want about the Retry-After of 1s", waited)
+	}
+	if n := srv.count("/presence/enable"); n != 2 {
+		t.Errorf("%d requests, want 2", n)
+	}
+}
+
+func TestRetry_retryAfterBeyondDeadlineFailsPromptly(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, failFirst(10, 429, map[string]string{"Retry-After": "30"}))
+	c := newTestClient(t, Options{ServerURL: srv.URL})
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+	defer cancel()
+	start := time.Now()
+	err := c.Authenticate(ctx, authInput)
+	if elapsed := time.Since(start); elapsed > time.Second {
+		t.Errorf("took %v, want a prompt failure", elapsed)
+	}
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Status != 429 {
+		t.Fatalf("got %v, want the 429", err)
+	}
+	mustContain(t, err.Error(), "Retry-After", "deadline")
+	if n := srv.count(""); n != 1 {
+		t.Errorf("%d requests, want 1", n)
+	}
+}
+
+func TestRetry_contextCancelledWhileWaiting(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, failFirst(10, 503, nil))
+	c := newTestClient(t, Options{ServerURL: srv.URL, RetryWaitMin: 10 * time.Second, RetryWaitMax: 10 * time.Second})
+	ctx, cancel := context.WithCancel(t.Context())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	start := time.Now()
+	err := c.Authenticate(ctx, authInput)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
+	if IsTransient(err) {
+		t.Error("a cancel reported as transient")
+	}
+	if elapsed := time.Since(start); elapsed > 2*time.Second {
+		t.Errorf("returned after %v, want soon after the cancel", elapsed)
+	}
+}
+
+func TestRetry_exhaustedNamesOpStatusAttempts(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, failFirst(100, 502, nil))
+	c := newTestClient(t, Options{ServerURL: srv.URL, MaxRetries: 2})
+	err := c.Authenticate(testContext(t), authInput)
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Status != 502 || ae.Attempts != 3 {
+		t.Fatalf("got %v, want APIError 502 after 3 attempts", err)
+	}
+	if got, want := err.Error(), "ortc: authenticate: HTTP 502: Bad Gateway after 3 attempts"; got != want {
+		t.Errorf("error %q, want %q", got, want)
+	}
+	if n := srv.count(""); n != 3 {
+		t.Errorf("%d requests, want 3", n)
+	}
+}
+
+func TestRetry_noRetriesWhenMaxRetriesIsMinusOne(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, failFirst(100, 500, nil))
+	c := newTestClient(t, Options{ServerURL: srv.URL, MaxRetries: -1})
+	if err := c.Authenticate(testContext(t), authInput); err == nil {
+		t.Fatal("no error")
+	}
+	if n := srv.count(""); n != 1 {
+		t.Errorf("%d requests, want 1", n)
+	}
+}
+
+func TestRetry_other4xxNeverRetried(t *testing.T) {
+	t.Parallel()
+	for _, status := range []int{400, 401, 403, 404, 409} {
+		srv := newFake(t, failFirst(100, status, nil))
+		c := newTestClient(t, Options{ServerURL: srv.URL})
+		err := c.Authenticate(testContext(t), authInput)
+		var ae *APIError
+		if !errors.As(err, &ae) || ae.Status != status || IsTransient(err) {
+			t.Errorf("%d: got %v", status, err)
+		}
+		if n := srv.count(""); n != 1 {
+			t.Errorf("%d: %d requests, want 1", status, n)
+		}
+	}
+}
+
+// The server reads the request and drops the connection: it may have acted
+// on it, so an idempotent call is retried and a delivery is not.
+func TestRetry_connectionResetMidRequest(t *testing.T) {
+	t.Parallel()
+	resetFirst := func(t *testing.T) http.HandlerFunc {
+		var n atomic.Int32
+		return func(w http.ResponseWriter, r *http.Request) {
+			if n.Add(1) == 1 {
+				hangUp(t, w)
+				return
+			}
+			w.WriteHeader(http.StatusCreated)
+		}
+	}
+	t.Run("authenticate is retried", func(t *testing.T) {
+		t.Parallel()
+		srv := newFake(t, resetFirst(t))
+		c := newTestClient(t, Options{ServerURL: srv.URL})
+		if err := c.Authenticate(testContext(t), authInput); err != nil {
+			t.Fatal(err)
+		}
+		if n := srv.count(""); n != 2 {
+			t.Errorf("%d requests, want 2", n)
+		}
+	})
+	t.Run("send is not duplicated", func(t *testing.T) {
+		t.Parallel()
+		srv := newFake(t, resetFirst(t))
+		c := newTestClient(t, Options{ServerURL: srv.URL})
+		_, err := c.Send(testContext(t), SendInput{Channel: "ch", Message: "m"})
+		var ce *ConnectionError
+		if !errors.As(err, &ce) || ce.Op != "send" || !IsTransient(err) {
+			t.Fatalf("got %v, want a transient send ConnectionError", err)
+		}
+		if n := srv.count(""); n != 1 {
+			t.Errorf("%d requests, want exactly 1", n)
+		}
+	})
+}
+
+func TestRetry_connectionRefused(t *testing.T) {
+	t.Parallel()
+	url := closedURL(t)
+	c := newTestClient(t, Options{ServerURL: url, MaxRetries: 2})
+	_, err := c.Send(testContext(t), SendInput{Channel: "ch", Message: "m"})
+	var ce *ConnectionError
+	if !errors.As(err, &ce) || ce.Attempts != 3 {
+		t.Fatalf("got %v, want a ConnectionError after 3 attempts (refused is safe to retry)", err)
+	}
+	mustContain(t, err.Error(), "ortc: send: POST "+url+"/send", "after 3 attempts")
+}
+
+func TestTimeout_perAttempt(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(3 * time.Second):
+		}
+	})
+	c := newTestClient(t, Options{ServerURL: srv.URL, Timeout: 100 * time.Millisecond, MaxRetries: -1})
+	start := time.Now()
+	err := c.EnablePresence(testContext(t), "ch", true)
+	var ce *ConnectionError
+	if !errors.As(err, &ce) || !IsTransient(err) {
+		t.Fatalf("got %v, want a transient ConnectionError", err)
+	}
+	mustContain(t, err.Error(), "no answer within the request timeout of 100ms")
+	if elapsed := time.Since(start); elapsed > 2*time.Second {
+		t.Errorf("took %v, want about the 100ms timeout", elapsed)
+	}
+}
+
+func TestRetry_concurrentCallsShareOneClient(t *testing.T) {
+	t.Parallel()
+	// One retryablehttp client serves both kinds at once: the policy follows
+	// each request's operation, not the client.
+	srv := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "busy", http.StatusServiceUnavailable)
+	})
+	c := newTestClient(t, Options{ServerURL: srv.URL, MaxRetries: 3})
+	var wg sync.WaitGroup
+	wg.Go(func() { _ = c.Authenticate(testContext(t), authInput) })
+	wg.Go(func() { _, _ = c.Send(testContext(t), SendInput{Channel: "ch", Message: "m"}) })
+	wg.Wait()
+	if a, s := srv.count("/authenticate"), srv.count("/send"); a != 4 || s != 1 {
+		t.Errorf("authenticate %d requests (want 4), send %d (want 1)", a, s)
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	t.Parallel()
+	ra := &http.Response{StatusCode: 429, Header: http.Header{"Retry-After": {"3"}}}
+	if got := backoff(time.Millisecond, time.Second, 0, ra); got != 3*time.Second {
+		t.Errorf("Retry-After 3: waited %v", got)
+	}
+	for attempt := range 6 {
+		full := min(100*time.Millisecond<<attempt, 2*time.Second)
+		got := backoff(100*time.Millisecond, 2*time.Second, attempt, nil)
+		if got < full/2 || got > full {
+			t.Errorf("attempt %d: %v outside [%v, %v]", attempt, got, full/2, full)
+		}
+	}
+}
+
+func TestRedirect_postIsNotFollowed(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/send", "/presence/" + testAppKey + "/" + testToken + "/old":
+			http.Redirect(w, r, "/moved", http.StatusFound)
+		case "/moved":
+			_, _ = w.Write([]byte(`{"subscriptions":1,"metadata":{}}`))
+		}
+	})
+	c := newTestClient(t, Options{ServerURL: srv.URL})
+	_, err := c.Send(testContext(t), SendInput{Channel: "ch", Message: "m"})
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Status != http.StatusFound {
+		t.Fatalf("got %v, want the 302 itself", err)
+	}
+	if n := srv.count("/moved"); n != 0 {
+		t.Errorf("a POST was redirected %d times (as a GET)", n)
+	}
+	if _, err := c.Presence(testContext(t), testToken, "old"); err != nil {
+		t.Errorf("a GET redirect was not followed: %v", err)
+	}
+}
+
+func TestRetryAfter_parse(t *testing.T) {
+	t.Parallel()
+	resp := func(status int, h string) *http.Response {
+		return &http.Response{StatusCode: status, Header: http.Header{"Retry-After": {h}}}
+	}
+	future := time.Now().Add(time.Hour).UTC().Format(http.TimeFormat)
+	tests := []struct {
+		name string
+		resp *http.Response
+		ok   bool
+		min  time.Duration
+	}{
+		{"seconds on a 429", resp(429, "7"), true, 7 * time.Second},
+		{"seconds on a 503", resp(503, "0"), true, 0},
+		{"a date on a 429", resp(429, future), true, 59 * time.Minute},
+		{"ignored on a 500", resp(500, "7"), false, 0},
+		{"negative", resp(429, "-1"), false, 0},
+		{"garbage", resp(429, "soon"), false, 0},
+		{"no answer", nil, false, 0},
+	}
+	for _, tt := range tests {
+		got, ok := retryAfter(tt.resp)
+		if ok != tt.ok || got < tt.min {
+			t.Errorf("%s: %v, %v", tt.name, got, ok)
+		}
+	}
+}
