@@ -30,8 +30,9 @@ func ParseBalancerBody(body []byte) (string, error) {
 		return "", &ErrNoServer{Body: cut(string(body), 200)}
 	}
 	// The scheme is checked as written (url.Parse would lower-case "HTTPS").
+	schemeOK := strings.HasPrefix(server, "http://") || strings.HasPrefix(server, "https://")
 	u, err := url.Parse(server)
-	if err != nil || !(strings.HasPrefix(server, "http://") || strings.HasPrefix(server, "https://")) || u.Host == "" || u.Opaque != "" ||
+	if err != nil || !schemeOK || u.Host == "" || u.Opaque != "" ||
 		u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
 		return "", fmt.Errorf("ortc: balancer: answer %q does not name an http(s) server URL", cut(string(body), 200))
 	}

@@ -124,6 +124,9 @@ func validateTopic(field, t string) error {
 	if t == "" {
 		return &ValidationError{Field: field, Rule: "must not be empty"}
 	}
+	if len(t) > MaxChannelBytes {
+		return &ValidationError{Field: field, Value: quoteValue(t), Rule: fmt.Sprintf("must be at most %d bytes", MaxChannelBytes)}
+	}
 	if !TopicPattern.MatchString(t) {
 		return &ValidationError{Field: field, Value: quoteValue(t), Rule: "must match " + TopicPattern.String()}
 	}

@@ -45,7 +45,7 @@ func TestValidateChannel(t *testing.T) {
 
 func TestValidateTopic(t *testing.T) {
 	t.Parallel()
-	for topic, ok := range map[string]bool{"news": true, "a:b-c_d": true, "a/b": false, "a.b": false, "": false, "a:*": false} {
+	for topic, ok := range map[string]bool{"news": true, "a:b-c_d": true, "a/b": false, "a.b": false, "": false, "a:*": false, strings.Repeat("t", 99): true, strings.Repeat("t", 100): false} {
 		if err := ValidateTopic(topic); (err == nil) != ok {
 			t.Errorf("ValidateTopic(%q) = %v, want ok=%v", topic, err, ok)
 		}
