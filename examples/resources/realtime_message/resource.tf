@@ -1,0 +1,31 @@
+variable "release" {
+  type    = string
+  default = "v1.4.2"
+}
+
+# Tell two channels that a release went out. A new release (or a changed trigger)
+# delivers again; destroying the resource only forgets the record.
+resource "realtime_message" "deployed" {
+  channels = ["deploys", "ops:alerts"]
+  message  = "release ${var.release} is live"
+
+  triggers = {
+    release = var.release
+  }
+}
+
+# Guaranteed delivery: publish keeps the message for ttl seconds and records sequence ids.
+resource "realtime_message" "changelog" {
+  delivery = "publish"
+  channels = ["changelog"]
+  message  = jsonencode({ release = var.release, notes = "faster checkout" })
+  ttl      = 3600
+}
+
+# A push notification to every device subscribed to the topic.
+resource "realtime_message" "push" {
+  delivery = "push"
+  channels = ["customers"]
+  message  = "We just shipped ${var.release}"
+  payload  = jsonencode({ sound = "default", badge = "1" })
+}
