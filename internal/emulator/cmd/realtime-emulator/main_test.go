@@ -116,9 +116,9 @@ func TestRunAppsSeedAndState(t *testing.T) {
 	dir := t.TempDir()
 	seed := filepath.Join(dir, "seed.json")
 	state := filepath.Join(dir, "state.json")
-	os.WriteFile(seed, []byte(`{"apps":[{"key":"seeded","privateKey":"sp"}],
+	writeFile(t, seed, `{"apps":[{"key":"seeded","privateKey":"sp"}],
 		"subscribers":[{"app":"k","channel":"chat","metadata":"m","count":2}],
-		"devices":[{"app":"seeded","topic":"news","tokens":["d1"]}]}`), 0o600)
+		"devices":[{"app":"seeded","topic":"news","tokens":["d1"]}]}`)
 	s := start(t, "-app", "k:p:enforce", "-app", "open:q", "-seed", seed, "-state", state, "-page-size", "1")
 	// No demo app beside configured ones.
 	apps := get(t, s.base+"/_emulator/apps")
@@ -143,9 +143,9 @@ func TestRunAppsSeedAndState(t *testing.T) {
 func TestRunErrors(t *testing.T) {
 	dir := t.TempDir()
 	corrupt := filepath.Join(dir, "corrupt.json")
-	os.WriteFile(corrupt, []byte(`{"version":1,`), 0o600)
+	writeFile(t, corrupt, `{"version":1,`)
 	badSeed := filepath.Join(dir, "seed.json")
-	os.WriteFile(badSeed, []byte(`{"apps":[{"key":"k","privateKey":"p","extra":1}]}`), 0o600)
+	writeFile(t, badSeed, `{"apps":[{"key":"k","privateKey":"p","extra":1}]}`)
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -199,19 +199,28 @@ func TestBinarySignal(t *testing.T) {
 	}
 	sc := bufio.NewScanner(stdout)
 	if !sc.Scan() || !baseLine.MatchString(sc.Text()) {
-		cmd.Process.Kill()
+		_ = cmd.Process.Kill()
 		t.Fatalf("first line %q", sc.Text())
 	}
 	if got := get(t, sc.Text()+"/server/2.1?appkey=demo-app"); got != `var SOCKET_SERVER = "`+sc.Text()+`";` {
 		t.Errorf("balancer %q", got)
 	}
 	go func() { _, _ = io.Copy(io.Discard, stdout) }()
-	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("exit after SIGTERM: %v", err)
 	}
 	// A bad flag is a non-zero exit.
 	if err := exec.Command(bin, "-bogus").Run(); err == nil {
 		t.Fatal("bad flag exited 0")
+	}
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
 	}
 }
