@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -161,7 +160,7 @@ func (e *testEnv) getenv(name string) string {
 // environment.
 func (e *testEnv) Factories() map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
-		"realtime": providerserver.NewProtocol6WithError(newWithClockAndEnv("test", e.Clock.Now, e.getenv)()),
+		"realtime": protocol6Server(newWithClockAndEnv("test", e.Clock.Now, e.getenv)),
 	}
 }
 

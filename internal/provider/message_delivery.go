@@ -102,17 +102,19 @@ func (k deliveryKind) channelValidators() []validator.String {
 
 func offers(kinds []deliveryKind, k deliveryKind) bool { return slices.Contains(kinds, k) }
 
-// Attribute names of a delivery's input. The later write-only message
-// (message_wo, message_wo_version) joins them here.
+// Attribute names of a delivery's input. message_wo is the write-only
+// alternative to message (exactly one of them); realtime_message adds
+// message_wo_version, which only a type with a state needs.
 const (
-	attrDelivery = "delivery"
-	attrChannels = "channels"
-	attrMessage  = "message"
-	attrTTL      = "ttl"
-	attrToken    = "token"
-	attrPayload  = "payload"
-	attrAPNS     = "apns"
-	attrGCM      = "gcm"
+	attrDelivery  = "delivery"
+	attrChannels  = "channels"
+	attrMessage   = "message"
+	attrMessageWO = "message_wo"
+	attrTTL       = "ttl"
+	attrToken     = "token"
+	attrPayload   = "payload"
+	attrAPNS      = "apns"
+	attrGCM       = "gcm"
 )
 
 // deliveryAttributeNames lists the input attributes a type offering kinds
@@ -120,7 +122,7 @@ const (
 // only with send or publish (push takes the private key only), payload,
 // apns and gcm only with push.
 func deliveryAttributeNames(kinds []deliveryKind) []string {
-	names := []string{attrChannels, attrMessage}
+	names := []string{attrChannels, attrMessage, attrMessageWO}
 	if len(kinds) > 1 {
 		names = append(names, attrDelivery)
 	}
@@ -175,7 +177,12 @@ func deliveryAttributeDescription(name string, kinds []deliveryKind) string {
 	case attrMessage:
 		return fmt.Sprintf("The message text: any non-empty UTF-8 text, of any length. The provider cuts it into "+
 			"parts of at most %d bytes (framing prefix included, never inside a character); receivers reassemble "+
-			"them. For push, the notification's alert text (one request, not cut).", ortc.MaxPartBytes)
+			"them. For push, the notification's alert text (one request, not cut). Exactly one of `message` and "+
+			"`message_wo`.", ortc.MaxPartBytes)
+	case attrMessageWO:
+		return "The message text, like `message`, for a text that must not be written down (requires Terraform " +
+			"1.11 or later). Write-only: it may come from an ephemeral value (an ephemeral resource, an " +
+			"`ephemeral = true` variable) and is sent as it is. Exactly one of `message` and `message_wo`."
 	case attrTTL:
 		return "How long the server keeps a published message for subscribers that connect later, in seconds. " +
 			"`0` or unset means the retention of the application's plan." + only(deliveryPublish)
@@ -236,9 +243,19 @@ func deliveryResourceAttributes(kinds []deliveryKind) map[string]rschema.Attribu
 			}
 		case attrMessage:
 			out[name] = rschema.StringAttribute{
-				MarkdownDescription: desc, Required: true,
+				MarkdownDescription: desc, Optional: true,
 				Validators:    messageTextValidators(),
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			}
+		case attrMessageWO:
+			// No plan modifier: a write-only value is null in every plan and
+			// state, so no change of it can be seen; message_wo_version is
+			// what replaces.
+			out[name] = rschema.StringAttribute{
+				MarkdownDescription: deliveryAttributeDescription(name, kinds) + " Terraform keeps it out of the plan " +
+					"and the state, and so cannot compare it between runs: change `message_wo_version` to deliver again.",
+				Optional: true, WriteOnly: true, Sensitive: true,
+				Validators: messageTextValidators(),
 			}
 		case attrTTL:
 			out[name] = rschema.Int64Attribute{
@@ -267,7 +284,10 @@ func deliveryResourceAttributes(kinds []deliveryKind) map[string]rschema.Attribu
 
 // deliveryActionAttributes are the same input attributes for an action
 // (realtime_send, realtime_publish, realtime_push): no state, so nothing
-// replaces, and action attributes cannot be marked sensitive.
+// replaces, and action attributes cannot be marked sensitive. Terraform
+// keeps an action's configuration in no state, but does keep it in a saved
+// plan (ephemeral values removed): message_wo is what takes an ephemeral
+// value.
 func deliveryActionAttributes(kinds []deliveryKind) map[string]aschema.Attribute {
 	out := map[string]aschema.Attribute{}
 	for _, name := range deliveryAttributeNames(kinds) {
@@ -278,7 +298,15 @@ func deliveryActionAttributes(kinds []deliveryKind) map[string]aschema.Attribute
 		case attrChannels:
 			out[name] = aschema.ListAttribute{MarkdownDescription: desc, Required: true, ElementType: types.StringType}
 		case attrMessage:
-			out[name] = aschema.StringAttribute{MarkdownDescription: desc, Required: true, Validators: messageTextValidators()}
+			out[name] = aschema.StringAttribute{MarkdownDescription: desc, Optional: true, Validators: messageTextValidators()}
+		case attrMessageWO:
+			// Write-only for Terraform, which actionWriteOnlyServer tells (the
+			// framework refuses a value in a WriteOnly action attribute).
+			out[name] = aschema.StringAttribute{
+				MarkdownDescription: desc + " An action's configuration is never in the state; a saved plan leaves " +
+					"`message_wo` out when its value is ephemeral (a plain value is saved there, like `message`).",
+				Optional: true, Validators: messageTextValidators(),
+			}
 		case attrTTL:
 			out[name] = aschema.Int64Attribute{MarkdownDescription: desc, Optional: true, Validators: publishTTLValidators()}
 		case attrToken:
@@ -367,14 +395,15 @@ func quotedList(ss []string) string {
 // embeds it); an action reads it with readDeliveryConfig, and the attributes
 // its schema does not have stay null.
 type deliveryConfig struct {
-	Delivery types.String         `tfsdk:"delivery"`
-	Channels types.List           `tfsdk:"channels"`
-	Message  types.String         `tfsdk:"message"`
-	TTL      types.Int64          `tfsdk:"ttl"`
-	Token    types.String         `tfsdk:"token"`
-	Payload  jsontypes.Normalized `tfsdk:"payload"`
-	APNS     jsontypes.Normalized `tfsdk:"apns"`
-	GCM      jsontypes.Normalized `tfsdk:"gcm"`
+	Delivery  types.String         `tfsdk:"delivery"`
+	Channels  types.List           `tfsdk:"channels"`
+	Message   types.String         `tfsdk:"message"`
+	MessageWO types.String         `tfsdk:"message_wo"` // null in every plan and state
+	TTL       types.Int64          `tfsdk:"ttl"`
+	Token     types.String         `tfsdk:"token"`
+	Payload   jsontypes.Normalized `tfsdk:"payload"`
+	APNS      jsontypes.Normalized `tfsdk:"apns"`
+	GCM       jsontypes.Normalized `tfsdk:"gcm"`
 }
 
 // attributeGetter is tfsdk.Config's, tfsdk.Plan's and tfsdk.State's GetAttribute.
@@ -386,12 +415,12 @@ type attributeGetter func(ctx context.Context, p path.Path, target any) diag.Dia
 func readDeliveryConfig(ctx context.Context, get attributeGetter, kinds []deliveryKind) (deliveryConfig, diag.Diagnostics) {
 	c := deliveryConfig{
 		Delivery: types.StringNull(), Channels: types.ListNull(types.StringType), Message: types.StringNull(),
-		TTL: types.Int64Null(), Token: types.StringNull(),
+		MessageWO: types.StringNull(), TTL: types.Int64Null(), Token: types.StringNull(),
 		Payload: jsontypes.NewNormalizedNull(), APNS: jsontypes.NewNormalizedNull(), GCM: jsontypes.NewNormalizedNull(),
 	}
 	targets := map[string]any{
-		attrDelivery: &c.Delivery, attrChannels: &c.Channels, attrMessage: &c.Message, attrTTL: &c.TTL,
-		attrToken: &c.Token, attrPayload: &c.Payload, attrAPNS: &c.APNS, attrGCM: &c.GCM,
+		attrDelivery: &c.Delivery, attrChannels: &c.Channels, attrMessage: &c.Message, attrMessageWO: &c.MessageWO,
+		attrTTL: &c.TTL, attrToken: &c.Token, attrPayload: &c.Payload, attrAPNS: &c.APNS, attrGCM: &c.GCM,
 	}
 	var diags diag.Diagnostics
 	for _, name := range deliveryAttributeNames(kinds) {
@@ -419,6 +448,7 @@ func (c deliveryConfig) kind() (deliveryKind, bool) {
 // on the attribute (or list element) at fault, naming the rule. Unknown
 // values are checked once they are known (at plan). It makes no request.
 func (c deliveryConfig) validate(ctx context.Context, diags *diag.Diagnostics) {
+	c.validateMessage(diags)
 	kind, known := c.kind()
 	if known && !slices.Contains(allDeliveries, kind) {
 		return // the delivery attribute's own validator reports it
@@ -443,6 +473,33 @@ func (c deliveryConfig) validate(ctx context.Context, diags *diag.Diagnostics) {
 		}
 	}
 	c.validateChannels(ctx, kind, known, diags)
+}
+
+// validateMessage checks that exactly one of message and message_wo is set.
+// An unknown value may still turn out null, so it is checked once known.
+func (c deliveryConfig) validateMessage(diags *diag.Diagnostics) {
+	if c.Message.IsUnknown() || c.MessageWO.IsUnknown() {
+		return
+	}
+	switch {
+	case c.Message.IsNull() && c.MessageWO.IsNull():
+		diags.AddAttributeError(path.Root(attrMessage), "Missing message", attrMessage+": "+ruleMessageOne+"; neither is set.")
+	case !c.Message.IsNull() && !c.MessageWO.IsNull():
+		diags.AddAttributeError(path.Root(attrMessageWO), "Conflicting message", attrMessageWO+": "+ruleMessageOne+"; both are set.")
+	}
+}
+
+// ruleMessageOne is the rule of message and message_wo.
+const ruleMessageOne = "set exactly one of message and message_wo (message_wo for a text that must stay out of " +
+	"the plan and the state)"
+
+// text is the message to deliver: message, or message_wo read from the
+// configuration (validate makes it exactly one).
+func (c deliveryConfig) text() string {
+	if !c.MessageWO.IsNull() {
+		return c.MessageWO.ValueString()
+	}
+	return c.Message.ValueString()
 }
 
 // validateChannels checks the count, each name and repeats. While the
@@ -507,6 +564,26 @@ func (c deliveryConfig) input(ctx context.Context, message, token string) (deliv
 		}
 	}
 	return in, diags
+}
+
+// deliveryCredentials is the token to deliver with: the configured one,
+// else none (the private key), else the provider's authentication_token.
+// When the provider has none of what kind needs, missing is the
+// diagnostic's detail saying so. d must be configured.
+func deliveryCredentials(d *providerData, kind deliveryKind, token types.String) (tok string, missing string) {
+	switch {
+	case !token.IsNull():
+		return token.ValueString(), ""
+	case d.hasPrivateKey:
+		return "", ""
+	case kind != deliveryPush && d.authenticationToken() != "":
+		return d.authenticationToken(), ""
+	case kind == deliveryPush:
+		return "", "delivery = \"push\" needs the application's private key: set private_key in the " +
+			"provider block or the " + envPrivateKey + " environment variable."
+	}
+	return "", fmt.Sprintf("delivery = %q needs the application's private key or a token with the w permission: "+
+		"set private_key (or authentication_token) in the provider block, or token here.", kind)
 }
 
 // deliveryInput is one delivery in the client's terms.
@@ -579,8 +656,18 @@ func (e *deliveryError) Summary() string {
 }
 
 // Detail names the channel, quotes the API's answer, says what was
-// delivered anyway and what applying again does.
+// delivered anyway and what applying again does (to realtime_message, which
+// records nothing).
 func (e *deliveryError) Detail() string {
+	return e.detail("Nothing was recorded in the state: applying again delivers the message to every ")
+}
+
+// ActionDetail is Detail for an action, which has no state.
+func (e *deliveryError) ActionDetail() string {
+	return e.detail("Invoking the action again delivers the message to every ")
+}
+
+func (e *deliveryError) detail(again string) string {
 	var b strings.Builder
 	verb := map[deliveryKind]string{deliverySend: "Sending", deliveryPublish: "Publishing", deliveryPush: "Pushing"}[e.Kind]
 	noun := strings.TrimSuffix(e.Kind.noun(), "s")
@@ -603,7 +690,7 @@ func (e *deliveryError) Detail() string {
 	if len(e.Pending) > 0 {
 		fmt.Fprintf(&b, "\n\nNot attempted: %s.", quotedList(e.Pending))
 	}
-	b.WriteString("\n\nNothing was recorded in the state: applying again delivers the message to every " + noun + " listed")
+	b.WriteString("\n\n" + again + noun + " listed")
 	if len(e.Delivered) > 0 {
 		b.WriteString(", those already delivered included (remove them from channels to deliver only the rest)")
 	}

@@ -27,10 +27,10 @@ func TestDeliveryAttributeNamesFollowTheDeliveries(t *testing.T) {
 		kinds []deliveryKind
 		want  []string
 	}{
-		{allDeliveries, []string{"apns", "channels", "delivery", "gcm", "message", "payload", "token", "ttl"}},
-		{[]deliveryKind{deliverySend}, []string{"channels", "message", "token"}},
-		{[]deliveryKind{deliveryPublish}, []string{"channels", "message", "token", "ttl"}},
-		{[]deliveryKind{deliveryPush}, []string{"apns", "channels", "gcm", "message", "payload"}},
+		{allDeliveries, []string{"apns", "channels", "delivery", "gcm", "message", "message_wo", "payload", "token", "ttl"}},
+		{[]deliveryKind{deliverySend}, []string{"channels", "message", "message_wo", "token"}},
+		{[]deliveryKind{deliveryPublish}, []string{"channels", "message", "message_wo", "token", "ttl"}},
+		{[]deliveryKind{deliveryPush}, []string{"apns", "channels", "gcm", "message", "message_wo", "payload"}},
 	} {
 		got := deliveryAttributeNames(tc.kinds)
 		slices.Sort(got)
@@ -73,6 +73,14 @@ func TestMessageResourceSchemaReplacesOnEveryInput(t *testing.T) {
 			t.Errorf("%s has no description", name)
 		}
 		if a.IsComputed() && !a.IsOptional() {
+			continue
+		}
+		if a.IsWriteOnly() {
+			// Null in every plan: nothing to compare. message_wo_version
+			// (checked here as any input) is what replaces.
+			if !a.IsSensitive() {
+				t.Errorf("write-only %s is not sensitive", name)
+			}
 			continue
 		}
 		if !requiresReplace(a) {
@@ -167,24 +175,27 @@ func TestDeliveryConfigValidate(t *testing.T) {
 func TestReadDeliveryConfigFixesTheDeliveryOfAnAction(t *testing.T) {
 	ctx := context.Background()
 	values := map[string]any{
-		attrChannels: types.ListValueMust(types.StringType, strs("news")),
-		attrMessage:  types.StringValue("hi"),
-		attrPayload:  jsontypes.NewNormalizedValue(`{"a":1}`),
-		attrAPNS:     jsontypes.NewNormalizedNull(),
-		attrGCM:      jsontypes.NewNormalizedNull(),
+		attrChannels:  types.ListValueMust(types.StringType, strs("news")),
+		attrMessage:   types.StringValue("hi"),
+		attrMessageWO: types.StringNull(),
+		attrPayload:   jsontypes.NewNormalizedValue(`{"a":1}`),
+		attrAPNS:      jsontypes.NewNormalizedNull(),
+		attrGCM:       jsontypes.NewNormalizedNull(),
 	}
 	var asked []string
 	get := func(_ context.Context, p path.Path, target any) diag.Diagnostics {
 		name := p.String()
 		asked = append(asked, name)
+		ok := false
 		switch dst := target.(type) {
 		case *types.List:
-			*dst = values[name].(types.List)
+			*dst, ok = values[name].(types.List)
 		case *types.String:
-			*dst = values[name].(types.String)
+			*dst, ok = values[name].(types.String)
 		case *jsontypes.Normalized:
-			*dst = values[name].(jsontypes.Normalized)
-		default:
+			*dst, ok = values[name].(jsontypes.Normalized)
+		}
+		if !ok {
 			return diag.Diagnostics{diag.NewErrorDiagnostic("unexpected target", fmt.Sprintf("%s: %T", name, target))}
 		}
 		return nil
@@ -194,7 +205,7 @@ func TestReadDeliveryConfigFixesTheDeliveryOfAnAction(t *testing.T) {
 		t.Fatal(diags)
 	}
 	slices.Sort(asked)
-	if want := []string{"apns", "channels", "gcm", "message", "payload"}; !slices.Equal(asked, want) {
+	if want := []string{"apns", "channels", "gcm", "message", "message_wo", "payload"}; !slices.Equal(asked, want) {
 		t.Errorf("read %v, want %v", asked, want)
 	}
 	if k, ok := c.kind(); !ok || k != deliveryPush {

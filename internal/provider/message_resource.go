@@ -43,17 +43,17 @@ type messageResource struct {
 // (shared with the delivery actions) and what the delivery computed.
 type messageResourceModel struct {
 	deliveryConfig
-	Triggers    types.Map    `tfsdk:"triggers"`
-	ID          types.String `tfsdk:"id"`
-	Parts       types.Int64  `tfsdk:"parts"`
-	SequenceIDs types.Map    `tfsdk:"sequence_ids"`
-	DeliveredAt types.String `tfsdk:"delivered_at"`
+	MessageWOVersion types.Int64  `tfsdk:"message_wo_version"`
+	Triggers         types.Map    `tfsdk:"triggers"`
+	ID               types.String `tfsdk:"id"`
+	Parts            types.Int64  `tfsdk:"parts"`
+	SequenceIDs      types.Map    `tfsdk:"sequence_ids"`
+	DeliveredAt      types.String `tfsdk:"delivered_at"`
 }
 
-// message is the one place the message text is read from the model, so
-// that a write-only alternative (message_wo, read from the configuration)
-// is a change here and in the schema only.
-func (m messageResourceModel) message() string { return m.Message.ValueString() }
+// attrMessageWOVersion is realtime_message's companion of message_wo: the
+// one trace of the write-only text in the state, whose change delivers again.
+const attrMessageWOVersion = "message_wo_version"
 
 func (r *messageResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_message"
@@ -61,6 +61,14 @@ func (r *messageResource) Metadata(_ context.Context, req resource.MetadataReque
 
 func (r *messageResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	attrs := deliveryResourceAttributes(allDeliveries)
+	attrs[attrMessageWOVersion] = schema.Int64Attribute{
+		MarkdownDescription: "Required with `message_wo`, and only with it: any number you choose, kept in the " +
+			"state in place of the write-only text, which Terraform never keeps and so cannot compare. Change it " +
+			"(say, increment it) when `message_wo` changes: that replaces the resource, which delivers the " +
+			"message again. Changing `message_wo` alone delivers nothing.",
+		Optional:      true,
+		PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+	}
 	attrs["triggers"] = schema.MapAttribute{
 		MarkdownDescription: "Arbitrary strings whose change delivers the message again, such as a release " +
 			"version or a commit. Not sent anywhere. Changing any of them replaces the resource.",
@@ -104,6 +112,9 @@ func (r *messageResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"- **Refresh** makes no request: the API cannot read a message back.\n" +
 			"- **Destroy** only removes the record from the state and makes no request: a delivered message " +
 			"cannot be unsent.\n\n" +
+			"A text that must not sit in the state or a plan goes in `message_wo` (write-only, Terraform 1.11 or " +
+			"later) instead of `message`, with `message_wo_version`: Terraform cannot see a write-only value " +
+			"change, so a new `message_wo_version` is what delivers again.\n\n" +
 			"Arguments that do not fit the chosen `delivery` (`ttl` with `send`, `payload` with `publish`, a " +
 			"`token` with `push`, more channels than the delivery takes, ...) are errors at plan time, before " +
 			"any request.\n\n" +
@@ -129,6 +140,22 @@ func (r *messageResource) ValidateConfig(ctx context.Context, req resource.Valid
 		return
 	}
 	cfg.validate(ctx, &resp.Diagnostics)
+
+	var version types.Int64
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(attrMessageWOVersion), &version)...)
+	if cfg.MessageWO.IsUnknown() || version.IsUnknown() {
+		return
+	}
+	switch {
+	case !cfg.MessageWO.IsNull() && version.IsNull():
+		resp.Diagnostics.AddAttributeError(path.Root(attrMessageWOVersion), "Missing message_wo_version",
+			"message_wo_version: required with message_wo. Terraform keeps no trace of a write-only value, so it "+
+				"cannot see message_wo change: set message_wo_version, and change it to deliver the message again.")
+	case cfg.MessageWO.IsNull() && !version.IsNull():
+		resp.Diagnostics.AddAttributeError(path.Root(attrMessageWOVersion), "Attribute does not fit the message",
+			"message_wo_version: applies to message_wo only (with message, a change of the text itself delivers "+
+				"again; use triggers to deliver the same text again).")
+	}
 }
 
 // ModifyPlan checks, before apply, that the provider has what the planned
@@ -149,27 +176,14 @@ func (r *messageResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	if !known || plan.Token.IsUnknown() {
 		return
 	}
-	if _, err := r.credentials(kind, plan.Token); err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root(attrDelivery), "Missing Realtime credentials", err.Error())
+	if _, missing := r.credentials(kind, plan.Token); missing != "" {
+		resp.Diagnostics.AddAttributeError(path.Root(attrDelivery), "Missing Realtime credentials", missing)
 	}
 }
 
-// credentials is the token to deliver with: the configured one, else none
-// (the private key), else the provider's authentication_token.
-func (r *messageResource) credentials(kind deliveryKind, token types.String) (string, error) {
-	switch {
-	case !token.IsNull():
-		return token.ValueString(), nil
-	case r.data.hasPrivateKey:
-		return "", nil
-	case kind != deliveryPush && r.data.authenticationToken() != "":
-		return r.data.authenticationToken(), nil
-	case kind == deliveryPush:
-		return "", errors.New("delivery = \"push\" needs the application's private key: set private_key in the " +
-			"provider block or the " + envPrivateKey + " environment variable.")
-	}
-	return "", fmt.Errorf("delivery = %q needs the application's private key or a token with the w permission: "+
-		"set private_key (or authentication_token) in the provider block, or token here.", kind)
+// credentials is the token to deliver with (see deliveryCredentials).
+func (r *messageResource) credentials(kind deliveryKind, token types.String) (string, string) {
+	return deliveryCredentials(r.data, kind, token)
 }
 
 func (r *messageResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -179,13 +193,20 @@ func (r *messageResource) Create(ctx context.Context, req resource.CreateRequest
 		return
 	}
 	kind, _ := plan.kind()
-	token, err := r.credentials(kind, plan.Token)
-	if err != nil {
-		resp.Diagnostics.AddError("Missing Realtime credentials", err.Error())
+	token, missing := r.credentials(kind, plan.Token)
+	if missing != "" {
+		resp.Diagnostics.AddError("Missing Realtime credentials", missing)
 		return
 	}
-	ctx = r.data.logContext(ctx, token)
-	in, diags := plan.input(ctx, plan.message(), token)
+	// The plan holds no write-only value: message_wo comes from the
+	// configuration.
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(attrMessageWO), &plan.MessageWO)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx = r.data.logContext(ctx, token, plan.MessageWO.ValueString())
+	in, diags := plan.input(ctx, plan.text(), token)
+	plan.MessageWO = types.StringNull() // never into the state
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -10,12 +10,18 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	acc "github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/ortc-terraform/terraform-provider-realtime/internal/emulator"
 	"github.com/ortc-terraform/terraform-provider-realtime/internal/ortc"
@@ -714,4 +720,236 @@ func TestAccMessage_credentials(t *testing.T) {
 			},
 		},
 	})
+}
+
+// writeOnlyConfig is a realtime_message with message_wo.
+func writeOnlyConfig(e *testEnv, text string, version int) string {
+	return e.ProviderBlock() + messageConfig(`channels = ["orders"]`, fmt.Sprintf("message_wo = %q", text),
+		fmt.Sprintf("message_wo_version = %d", version))
+}
+
+// absentFromState fails when the state, as `terraform show -json` gives
+// it, holds secret anywhere.
+type absentFromState string
+
+func (s absentFromState) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	b, err := json.Marshal(req.State)
+	switch {
+	case err != nil:
+		resp.Error = err
+	case strings.Contains(string(b), string(s)):
+		resp.Error = fmt.Errorf("the state holds the write-only text: %s", b)
+	}
+}
+
+// absentFromPlan fails when the plan, as `terraform show -json` of the
+// saved plan file gives it, holds secret in any value: planned values,
+// resource changes, action invocations, prior state. The configuration and
+// variables sections are left out: they quote the test's HCL, where the
+// text is a literal or a variable's default (in use it comes from an
+// ephemeral value set with -var, as in the real-CLI tests, which scan the
+// whole plan file).
+type absentFromPlan string
+
+func (s absentFromPlan) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	values := *req.Plan
+	values.Config, values.Variables = nil, nil
+	b, err := json.Marshal(values)
+	switch {
+	case err != nil:
+		resp.Error = err
+	case strings.Contains(string(b), string(s)):
+		resp.Error = fmt.Errorf("the plan holds the write-only text: %s", b)
+	}
+}
+
+// TestAccMessage_writeOnly: message_wo is delivered as it is and lands in
+// no state and no plan; only a new message_wo_version delivers again.
+func TestAccMessage_writeOnly(t *testing.T) {
+	e := newTestEnv(t)
+	const first, second = "first write-only text 7f3a", "second write-only text 9c1e"
+	noTrace := func(secrets ...string) []statecheck.StateCheck {
+		checks := []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(messageAddr, tfjsonpath.New("message_wo"), knownvalue.Null()),
+			statecheck.ExpectKnownValue(messageAddr, tfjsonpath.New("message"), knownvalue.Null()),
+		}
+		for _, s := range secrets {
+			checks = append(checks, absentFromState(s))
+		}
+		return checks
+	}
+	acc.ParallelTest(t, acc.TestCase{
+		ProtoV6ProviderFactories: e.Factories(),
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		Steps: []acc.TestStep{
+			{
+				Config: writeOnlyConfig(e, first, 1),
+				ConfigPlanChecks: acc.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(messageAddr, plancheck.ResourceActionCreate), absentFromPlan(first)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan(), absentFromPlan(first)},
+				},
+				ConfigStateChecks: append(noTrace(first),
+					statecheck.ExpectKnownValue(messageAddr, tfjsonpath.New("message_wo_version"), knownvalue.Int64Exact(1))),
+				Check: acc.ComposeTestCheckFunc(
+					e.checkMessages("send", first, "orders"),
+					e.checkCounters(map[string]int{"balancer": 1, "send": 1}),
+				),
+			},
+			{
+				// A new text alone is invisible to Terraform: nothing to do.
+				Config:            writeOnlyConfig(e, second, 1),
+				ConfigPlanChecks:  acc.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: noTrace(first, second),
+				Check:             e.checkCounters(map[string]int{"balancer": 1, "send": 1}),
+			},
+			{
+				// A new version delivers the new text, once.
+				Config: writeOnlyConfig(e, second, 2),
+				ConfigPlanChecks: acc.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(messageAddr, plancheck.ResourceActionDestroyBeforeCreate), absentFromPlan(second),
+					},
+				},
+				ConfigStateChecks: append(noTrace(first, second),
+					statecheck.ExpectKnownValue(messageAddr, tfjsonpath.New("message_wo_version"), knownvalue.Int64Exact(2))),
+				Check: acc.ComposeTestCheckFunc(
+					e.checkDeliveries(first, second),
+					e.checkCounters(map[string]int{"balancer": 2, "send": 2}),
+				),
+			},
+		},
+	})
+}
+
+func TestAccMessage_writeOnlyValidation(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		lines []string
+		want  *regexp.Regexp
+	}{
+		{"message_wo without its version", []string{`channels = ["a"]`, `message_wo = "w"`},
+			errRe(`message_wo_version: required with message_wo.`)},
+		{"a version without message_wo", []string{`channels = ["a"]`, `message = "m"`, `message_wo_version = 1`},
+			errRe(`message_wo_version: applies to message_wo only`)},
+		{"message and message_wo", []string{`channels = ["a"]`, `message = "m"`, `message_wo = "w"`, `message_wo_version = 1`},
+			errRe(`message_wo: set exactly one of message and message_wo (message_wo for a text that must stay out of the plan and the state); both are set.`)},
+		{"neither message nor message_wo", []string{`channels = ["a"]`},
+			errRe(`message: set exactly one of message and message_wo (message_wo for a text that must stay out of the plan and the state); neither is set.`)},
+		{"an empty message_wo", []string{`channels = ["a"]`, `message_wo = ""`, `message_wo_version = 1`},
+			errRe(`message_wo: a message must not be empty.`)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newTestEnv(t)
+			acc.ParallelTest(t, acc.TestCase{
+				ProtoV6ProviderFactories: e.Factories(),
+				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+				Steps: []acc.TestStep{{
+					Config:      e.ProviderBlock() + messageConfig(tc.lines...),
+					PlanOnly:    true,
+					ExpectError: tc.want,
+				}},
+			})
+			e.ExpectNoRequests()
+		})
+	}
+}
+
+// TestAccMessage_writeOnlyNotInPlanFileOrStateFile: with the real CLI, a
+// saved plan file (every entry of the archive) and the state file hold no
+// trace of message_wo, which the emulator received exactly. The text comes
+// from an ephemeral variable, as it would in use (a non-ephemeral
+// variable's value is itself saved in a plan).
+func TestAccMessage_writeOnlyNotInPlanFileOrStateFile(t *testing.T) {
+	t.Parallel()
+	run := newCLIRun(t, "1.11.0")
+	e := newTestEnv(t)
+	const secret = "write-only text 5d2b8e"
+	run.Write("main.tf", cliConfig(e, `variable "secret" {
+  type      = string
+  ephemeral = true
+}
+
+resource "realtime_message" "m" {
+  channels           = ["wo-orders"]
+  message_wo         = var.secret
+  message_wo_version = 1
+}
+`))
+	withSecret := []string{"TF_VAR_secret=" + secret}
+	run.Run(withSecret, "plan", "-out=tfplan")
+	if shown := run.Run(nil, "show", "-json", "tfplan"); strings.Contains(shown, secret) {
+		t.Errorf("terraform show -json tfplan holds the write-only text:\n%s", shown)
+	}
+	// The scan sees into the plan's archive: it finds the channel, which is
+	// in the plan.
+	if found := planEntriesHolding(t, run, "wo-orders"); !slices.Contains(found, "tfplan") {
+		t.Fatalf("the scan does not see into the plan file: %v", found)
+	}
+	if found := planEntriesHolding(t, run, secret); len(found) > 0 {
+		t.Errorf("the plan file holds the write-only text in %v", found)
+	}
+
+	out := run.Run(withSecret, "apply", "-auto-approve", "tfplan")
+	if err := e.checkRecorded("send wo-orders " + secret)(nil); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	state := string(run.Read("terraform.tfstate"))
+	if !strings.Contains(state, "wo-orders") {
+		t.Fatalf("the state file holds no realtime_message:\n%s", state)
+	}
+	if strings.Contains(state, secret) || strings.Contains(out, secret) {
+		t.Errorf("the state file or the apply output holds the write-only text")
+	}
+	if shown := run.Run(nil, "show", "-json"); strings.Contains(shown, secret) {
+		t.Errorf("terraform show -json holds the write-only text:\n%s", shown)
+	}
+}
+
+// TestMessageResource_createKeepsNoWriteOnlyValue: Create reads message_wo
+// from the configuration (the plan holds none) and sets a state without
+// it, whatever the framework would null after it.
+func TestMessageResource_createKeepsNoWriteOnlyValue(t *testing.T) {
+	ctx := context.Background()
+	e := newTestEnv(t)
+	r := &messageResource{}
+	r.Configure(ctx, fwresource.ConfigureRequest{ProviderData: &providerData{
+		client: e.client(t), hasPrivateKey: true, now: e.Clock.Now,
+	}}, &fwresource.ConfigureResponse{})
+	var sr fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &sr)
+	typ, ok := sr.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatal("schema type is not an object")
+	}
+	object := func(messageWO any, computed any) tftypes.Value {
+		vals := map[string]tftypes.Value{}
+		for name, at := range typ.AttributeTypes {
+			vals[name] = tftypes.NewValue(at, nil)
+		}
+		vals["channels"] = tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, []tftypes.Value{tftypes.NewValue(tftypes.String, "orders")})
+		vals["delivery"] = tftypes.NewValue(tftypes.String, "send")
+		vals["message_wo"] = tftypes.NewValue(tftypes.String, messageWO)
+		vals["message_wo_version"] = tftypes.NewValue(tftypes.Number, 1)
+		for _, name := range []string{"id", "parts", "sequence_ids", "delivered_at"} {
+			vals[name] = tftypes.NewValue(typ.AttributeTypes[name], computed)
+		}
+		return tftypes.NewValue(typ, vals)
+	}
+	const secret = "write-only text 1b7c"
+	resp := fwresource.CreateResponse{State: tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(typ, nil)}}
+	r.Create(ctx, fwresource.CreateRequest{
+		Config: tfsdk.Config{Schema: sr.Schema, Raw: object(secret, nil)},
+		Plan:   tfsdk.Plan{Schema: sr.Schema, Raw: object(nil, tftypes.UnknownValue)},
+	}, &resp)
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	if msgs := e.Emulator.Messages(e.AppKey); len(msgs) != 1 || msgs[0].Text != secret {
+		t.Errorf("the emulator recorded %+v", msgs)
+	}
+	var wo types.String
+	resp.Diagnostics.Append(resp.State.GetAttribute(ctx, path.Root("message_wo"), &wo)...)
+	if !wo.IsNull() {
+		t.Errorf("Create set message_wo %q in the state", wo.ValueString())
+	}
 }

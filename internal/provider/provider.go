@@ -266,12 +266,18 @@ func (p *realtimeProvider) DataSources(context.Context) []func() datasource.Data
 
 // EphemeralResources lists the ephemeral resources. Append new ones here.
 func (p *realtimeProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
-	return []func() ephemeral.EphemeralResource{}
+	return []func() ephemeral.EphemeralResource{
+		NewTokenEphemeralResource,
+	}
 }
 
 // Actions lists the actions. Append new ones here.
 func (p *realtimeProvider) Actions(context.Context) []func() action.Action {
-	return []func() action.Action{}
+	return []func() action.Action{
+		NewSendAction,
+		NewPublishAction,
+		NewPushAction,
+	}
 }
 
 // Functions lists the provider functions. Append new ones here.

@@ -1,7 +1,9 @@
 package provider
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -18,6 +20,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/ortc-terraform/terraform-provider-realtime/internal/ortc"
 )
 
 const tokenAddr = "realtime_token_permissions.t"
@@ -335,6 +340,10 @@ func TestAccTokenPermissions_validation(t *testing.T) {
 			"renew_before must be less than ttl (600 seconds); got 600"},
 		{"a negative renew_before", tokenConfig("tok", 600, map[string]string{"orders": "r"}, "renew_before = -1"),
 			"renew_before must not be negative"},
+		{"no token at all", "resource \"realtime_token_permissions\" \"t\" {\n  ttl = 600\n  permissions = { orders = \"r\" }\n}\n",
+			ruleOneToken},
+		{"token_wo_version with token", tokenConfig("tok", 600, map[string]string{"orders": "r"}, "token_wo_version = 1"),
+			ruleTokenWOVersion},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newTestEnv(t)
@@ -480,4 +489,496 @@ func TestTokenPermissionsModifyPlanWarnsWhenRenewing(t *testing.T) {
 	if len(resp.Diagnostics) != 0 || plan.ExpiresAt.IsUnknown() {
 		t.Errorf("renewal planned early: %v, expires_at %v", resp.Diagnostics, plan.ExpiresAt)
 	}
+}
+
+// woConfig is a realtime_token_permissions "t" block with a write-only
+// token and a ttl of 600; extra lines are added inside.
+func woConfig(token string, version int, perms map[string]string, extra ...string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "resource \"realtime_token_permissions\" \"t\" {\n  token_wo         = %q\n  token_wo_version = %d\n  ttl   = 600\n  permissions = %s\n",
+		token, version, hclMap(perms))
+	for _, l := range extra {
+		b.WriteString("  " + l + "\n")
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+// noSecret fails a plan or state check whose JSON (terraform show -json, as
+// plugin-testing reads it) holds the secret anywhere.
+type noSecret struct{ secret string }
+
+var (
+	_ plancheck.PlanCheck   = noSecret{}
+	_ statecheck.StateCheck = noSecret{}
+)
+
+// CheckPlan looks through everything but the configuration, which holds
+// what the test configuration spells out, the secret included (a real one
+// takes it from an ephemeral variable: see TestTokenPermissions_writeOnlyFiles).
+func (c noSecret) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	if req.Plan == nil {
+		return
+	}
+	plan := *req.Plan
+	plan.Config = nil
+	resp.Error = c.check("plan", plan)
+}
+
+func (c noSecret) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	resp.Error = c.check("state", req.State)
+}
+
+func (c noSecret) check(what string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	if bytes.Contains(b, []byte(c.secret)) {
+		return fmt.Errorf("the %s (terraform show -json) holds the write-only token", what)
+	}
+	return nil
+}
+
+// checkNoSecretInState also looks through the state plugin-testing hands to
+// Check functions, every attribute of every resource.
+func checkNoSecretInState(secret string) acc.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for _, m := range s.Modules {
+			for addr, r := range m.Resources {
+				if r.Primary == nil {
+					continue
+				}
+				for k, v := range r.Primary.Attributes {
+					if strings.Contains(v, secret) {
+						return fmt.Errorf("%s.%s holds the write-only token", addr, k)
+					}
+				}
+			}
+		}
+		return nil
+	}
+}
+
+// TestAccTokenPermissions_writeOnly: a token_wo lives in no plan and no
+// state, only its hash does; updates and renewals read it from the
+// configuration; a new token_wo_version replaces the resource; neither the
+// replacement nor the destroy can revoke the token (documented).
+func TestAccTokenPermissions_writeOnly(t *testing.T) {
+	e := newTestEnv(t)
+	secret, secret2 := "wo-"+randomHex(t, 12), "wo2-"+randomHex(t, 12)
+	perms := map[string]string{"orders": "rw"}
+	perms2 := map[string]string{"orders": "r", "billing": "wp"} // canonical order, as the emulator keeps it
+	id, id2 := tokenPermissionsID(e.AppKey, secret), tokenPermissionsID(e.AppKey, secret2)
+	noSecrets := acc.ComposeTestCheckFunc(checkNoSecretInState(secret), checkNoSecretInState(secret2))
+	acc.ParallelTest(t, acc.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		ProtoV6ProviderFactories: e.Factories(),
+		// Destroy cannot revoke a write-only token: it keeps its
+		// permissions until they expire.
+		CheckDestroy: e.CheckToken(secret2, perms2, false, 600),
+		Steps: []acc.TestStep{
+			{
+				Config: e.ProviderBlock() + woConfig(secret, 1, perms),
+				ConfigPlanChecks: acc.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionCreate),
+						plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("token_wo"), knownvalue.Null()),
+						plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("token"), knownvalue.Null()),
+						// A write-only value may change between plan and apply.
+						plancheck.ExpectUnknownValue(tokenAddr, tfjsonpath.New("id")),
+						noSecret{secret},
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan(), noSecret{secret}},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("id"), knownvalue.StringExact(id)),
+					statecheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("token"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("token_wo"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("token_wo_version"), knownvalue.Int64Exact(1)),
+					noSecret{secret},
+				},
+				Check: acc.ComposeTestCheckFunc(e.CheckToken(secret, perms, false, 600), noSecrets),
+			},
+			{
+				// Permissions change in place, saved with the token from the
+				// configuration.
+				Config: e.ProviderBlock() + woConfig(secret, 1, perms2),
+				ConfigPlanChecks: acc.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("id"), knownvalue.StringExact(id)),
+						noSecret{secret},
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{noSecret{secret}},
+				Check:             acc.ComposeTestCheckFunc(e.CheckToken(secret, perms2, false, 600), noSecrets),
+			},
+			{
+				// Renewal, likewise.
+				PreConfig: func() { e.Clock.Advance(540 * time.Second) },
+				Config:    e.ProviderBlock() + woConfig(secret, 1, perms2),
+				ConfigPlanChecks: acc.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectUnknownValue(tokenAddr, tfjsonpath.New("expires_at")),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(*terraform.State) error {
+					if tk, ok := e.Token(secret); !ok || !tk.ExpiresAt.Equal(e.Clock.Now().Add(600*time.Second)) {
+						return fmt.Errorf("write-only token not renewed: %+v", tk)
+					}
+					return nil
+				},
+			},
+			{
+				// A new token with a new version: a replacement. The old
+				// token cannot be revoked and keeps its permissions.
+				Config: e.ProviderBlock() + woConfig(secret2, 2, perms2),
+				ConfigPlanChecks: acc.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionReplace),
+						noSecret{secret}, noSecret{secret2},
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("id"), knownvalue.StringExact(id2)),
+					statecheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("token_wo_version"), knownvalue.Int64Exact(2)),
+					noSecret{secret}, noSecret{secret2},
+				},
+				Check: acc.ComposeTestCheckFunc(
+					e.CheckToken(secret2, perms2, false, 600),
+					e.CheckToken(secret, perms2, false, 600),
+					noSecrets,
+				),
+			},
+		},
+	})
+}
+
+// TestAccTokenPermissions_writeOnlyOtherToken: another token in token_wo
+// under the same token_wo_version is not saved: a plan that needs no save
+// warns and stays empty, one that would save fails, and the resource keeps
+// working with the token it manages.
+func TestAccTokenPermissions_writeOnlyOtherToken(t *testing.T) {
+	e := newTestEnv(t)
+	secret, other := "wo-"+randomHex(t, 12), "other-"+randomHex(t, 12)
+	perms := map[string]string{"orders": "r"}
+	acc.ParallelTest(t, acc.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		ProtoV6ProviderFactories: e.Factories(),
+		Steps: []acc.TestStep{
+			{
+				Config: e.ProviderBlock() + woConfig(secret, 1, perms),
+				Check:  e.CheckToken(secret, perms, false, 600),
+			},
+			{
+				// Same version, other token, nothing to save: no change
+				// (with a warning), and the other token gets nothing.
+				Config: e.ProviderBlock() + woConfig(other, 1, perms),
+				ConfigPlanChecks: acc.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(*terraform.State) error {
+					if _, ok := e.Token(other); ok {
+						return fmt.Errorf("the other token was saved")
+					}
+					return nil
+				},
+			},
+			{
+				Config:      e.ProviderBlock() + woConfig(other, 1, map[string]string{"orders": "rw"}),
+				ExpectError: errRe("token_wo holds another token"),
+			},
+			{
+				// Due for renewal: renewing would save the other token.
+				PreConfig:   func() { e.Clock.Advance(560 * time.Second) },
+				Config:      e.ProviderBlock() + woConfig(other, 1, perms),
+				ExpectError: errRe("Renewing the permissions would save them for the token in token_wo"),
+			},
+			{
+				// The managed token again: the renewal goes through.
+				Config: e.ProviderBlock() + woConfig(secret, 1, perms),
+				ConfigPlanChecks: acc.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionUpdate)},
+				},
+				Check: acc.ComposeTestCheckFunc(
+					e.CheckToken(secret, perms, false, 600),
+					func(*terraform.State) error {
+						if _, ok := e.Token(other); ok {
+							return fmt.Errorf("the other token was saved")
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+// TestAccTokenPermissions_switchTokenKind: token → token_wo and back are
+// replacements; only a destroy that knows the token revokes it.
+func TestAccTokenPermissions_switchTokenKind(t *testing.T) {
+	e := newTestEnv(t)
+	token := "tok-" + randomHex(t, 8)
+	perms := map[string]string{"orders": "w"}
+	acc.ParallelTest(t, acc.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		ProtoV6ProviderFactories: e.Factories(),
+		CheckDestroy:             e.CheckTokenRevoked(token),
+		Steps: []acc.TestStep{
+			{Config: e.ProviderBlock() + tokenConfig(token, 600, perms)},
+			{
+				// Revoked by the old resource, saved again by the new one.
+				Config: e.ProviderBlock() + woConfig(token, 1, perms),
+				ConfigPlanChecks: acc.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionReplace)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("token"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("id"), knownvalue.StringExact(tokenPermissionsID(e.AppKey, token))),
+					noSecret{token},
+				},
+				Check: e.CheckToken(token, perms, false, 600),
+			},
+			{
+				Config: e.ProviderBlock() + tokenConfig(token, 600, perms),
+				ConfigPlanChecks: acc.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionReplace)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: e.CheckToken(token, perms, false, 600),
+			},
+		},
+	})
+}
+
+// TestAccTokenPermissions_writeOnlyValidation: the choice of token is
+// checked at validate time and costs no request.
+func TestAccTokenPermissions_writeOnlyValidation(t *testing.T) {
+	perms := map[string]string{"orders": "r"}
+	for _, tc := range []struct {
+		name   string
+		config string
+		want   string
+	}{
+		{"both token and token_wo", woConfig("tok", 1, perms, `token = "tok"`), ruleOneToken},
+		{"token_wo without token_wo_version",
+			"resource \"realtime_token_permissions\" \"t\" {\n  token_wo = \"tok\"\n  ttl = 600\n  permissions = { orders = \"r\" }\n}\n",
+			ruleTokenWOVersion},
+		{"a token_wo with a space", woConfig("my token", 1, perms), "tokens may contain only letters, digits, _ - : / ."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newTestEnv(t)
+			acc.ParallelTest(t, acc.TestCase{
+				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+				ProtoV6ProviderFactories: e.Factories(),
+				Steps: []acc.TestStep{{
+					Config:      e.ProviderBlock() + tc.config,
+					ExpectError: errRe(tc.want),
+				}},
+			})
+			e.ExpectNoRequests()
+		})
+	}
+}
+
+// TestTokenPermissionsDeleteWriteOnlyWarns: destroying a token_wo resource
+// calls nothing and says until when the token keeps its permissions.
+func TestTokenPermissionsDeleteWriteOnlyWarns(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := newTestEnv(t)
+	client, err := ortc.New(ortc.Options{ApplicationKey: e.AppKey, PrivateKey: e.PrivateKey, ClusterURL: e.ClusterURL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &tokenPermissionsResource{data: &providerData{client: client, hasPrivateKey: true, now: e.Clock.Now}}
+	var sresp resource.SchemaResponse
+	r.Schema(ctx, resource.SchemaRequest{}, &sresp)
+	perms, _ := types.MapValue(LettersType{}, map[string]attr.Value{"orders": NewLettersValue("r")})
+	state := tokenPermissionsModel{
+		ID: types.StringValue("id"), Token: types.StringNull(), TokenWO: types.StringNull(),
+		TokenWOVersion: types.Int64Value(1), Permissions: perms, TTL: types.Int64Value(600),
+		Private: types.BoolValue(false), RenewBefore: types.Int64Value(60),
+		AuthenticatedAt: types.StringValue("2030-01-01T11:50:00Z"), ExpiresAt: types.StringValue("2030-01-01T12:00:00Z"),
+	}
+	req := resource.DeleteRequest{State: tfsdk.State{Schema: sresp.Schema}}
+	mustSet(t, req.State.Set(ctx, &state))
+	resp := resource.DeleteResponse{State: req.State}
+	r.Delete(ctx, req, &resp)
+	if resp.Diagnostics.HasError() || resp.Diagnostics.WarningsCount() != 1 {
+		t.Fatalf("want one warning, got %v", resp.Diagnostics)
+	}
+	if w := resp.Diagnostics.Warnings()[0].Detail(); !strings.Contains(w, "keeps its permissions until they expire at 2030-01-01T12:00:00Z") {
+		t.Errorf("warning %q does not say until when", w)
+	}
+	e.ExpectNoRequests()
+}
+
+// TestAccTokenPermissions_writeOnlyFiles runs the CLI itself and looks at
+// the files it writes: a token_wo taken from an ephemeral variable is in no
+// plan file (nor its JSON), no state file (nor its JSON) and no output; and
+// destroy warns, in the plan and in the apply, that it cannot revoke it.
+func TestAccTokenPermissions_writeOnlyFiles(t *testing.T) {
+	t.Parallel()
+	run := newCLIRun(t, "1.11.0")
+	e := newTestEnv(t)
+	secret := "wo-files-" + randomHex(t, 12)
+	run.Write("main.tf", `terraform {
+  required_providers {
+    realtime = { source = "ortc-terraform/realtime" }
+  }
+}
+
+variable "token" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+
+`+e.ProviderBlock()+`
+resource "realtime_token_permissions" "t" {
+  token_wo         = var.token
+  token_wo_version = 1
+  ttl              = 600
+  permissions      = { orders = "rw" }
+}
+`)
+	withToken := []string{"TF_VAR_token=" + secret}
+	noSecretIn := func(what string, b []byte) {
+		t.Helper()
+		if bytes.Contains(b, []byte(secret)) {
+			t.Errorf("%s holds the write-only token", what)
+		}
+	}
+
+	noSecretIn("plan output", []byte(run.Run(withToken, "plan", "-input=false", "-out=plan.out")))
+	for name, data := range zipContents(t, run.Read("plan.out")) {
+		noSecretIn("plan file entry "+name, data)
+	}
+	planJSON := run.Run(nil, "show", "-json", "plan.out")
+	noSecretIn("terraform show -json plan.out", []byte(planJSON))
+	if !strings.Contains(planJSON, `"realtime_token_permissions"`) {
+		t.Fatalf("show -json of the plan shows no realtime_token_permissions:\n%s", planJSON)
+	}
+
+	noSecretIn("apply output", []byte(run.Run(withToken, "apply", "-input=false", "plan.out")))
+	if err := e.CheckToken(secret, map[string]string{"orders": "rw"}, false, 600)(nil); err != nil {
+		t.Fatal(err)
+	}
+	state := run.Read("terraform.tfstate")
+	noSecretIn("terraform.tfstate", state)
+	if id := tokenPermissionsID(e.AppKey, secret); !bytes.Contains(state, []byte(id)) {
+		t.Errorf("terraform.tfstate does not hold the id %s", id)
+	}
+	noSecretIn("terraform show -json", []byte(run.Run(nil, "show", "-json")))
+
+	out := run.Run(withToken, "destroy", "-input=false", "-auto-approve")
+	noSecretIn("destroy output", []byte(out))
+	for _, want := range []string{"Destroy will not revoke the write-only token", "Write-only token not revoked"} {
+		if !errRe(want).MatchString(out) {
+			t.Errorf("destroy output does not warn %q:\n%s", want, out)
+		}
+	}
+	// As documented: the token keeps its permissions until they expire.
+	if err := e.CheckToken(secret, map[string]string{"orders": "rw"}, false, 600)(nil); err != nil {
+		t.Error(err)
+	}
+	noSecretIn("terraform.tfstate after destroy", run.Read("terraform.tfstate"))
+	noSecretIn("terraform.tfstate.backup", run.Read("terraform.tfstate.backup"))
+}
+
+// TestAccTokenPermissions_writeOnlyUnknownAtPlan: a token_wo known only at
+// apply (here from terraform_data) is hashed when created, and checked
+// against the id when it becomes known: another token fails the apply
+// instead of getting permissions.
+func TestAccTokenPermissions_writeOnlyUnknownAtPlan(t *testing.T) {
+	e := newTestEnv(t)
+	secret, other := "wo-"+randomHex(t, 12), "other-"+randomHex(t, 12)
+	config := func(token string, perms map[string]string) string {
+		return e.ProviderBlock() + fmt.Sprintf(`
+resource "terraform_data" "token" {
+  input = %q
+}
+
+resource "realtime_token_permissions" "t" {
+  token_wo         = terraform_data.token.output
+  token_wo_version = 1
+  ttl              = 600
+  permissions      = %s
+}
+`, token, hclMap(perms))
+	}
+	acc.ParallelTest(t, acc.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		ProtoV6ProviderFactories: e.Factories(),
+		Steps: []acc.TestStep{
+			{
+				Config: config(secret, map[string]string{"orders": "r"}),
+				ConfigPlanChecks: acc.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectUnknownValue(tokenAddr, tfjsonpath.New("id"))},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("id"), knownvalue.StringExact(tokenPermissionsID(e.AppKey, secret))),
+				},
+				Check: e.CheckToken(secret, map[string]string{"orders": "r"}, false, 600),
+			},
+			{
+				Config: config(other, map[string]string{"orders": "rw"}),
+				// Terraform plans again during the apply, with the value
+				// known: the plan-time check stops it there.
+				ExpectError: errRe("would save them for the token in token_wo, but that is not the token this resource manages"),
+				Check: func(*terraform.State) error {
+					if _, ok := e.Token(other); ok {
+						return fmt.Errorf("the other token was saved")
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// TestTokenPermissionsUpdateChecksTheWriteOnlyToken: the last lock, in the
+// apply itself: an update never saves a token_wo whose hash is not the id.
+// (Terraform plans again during an apply, so ModifyPlan normally refuses
+// first; this holds should a plan ever reach the apply unchecked.)
+func TestTokenPermissionsUpdateChecksTheWriteOnlyToken(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := newTestEnv(t)
+	client, err := ortc.New(ortc.Options{ApplicationKey: e.AppKey, PrivateKey: e.PrivateKey, ClusterURL: e.ClusterURL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &tokenPermissionsResource{data: &providerData{client: client, hasPrivateKey: true, now: e.Clock.Now}}
+	var sresp resource.SchemaResponse
+	r.Schema(ctx, resource.SchemaRequest{}, &sresp)
+	perms, _ := types.MapValue(LettersType{}, map[string]attr.Value{"orders": NewLettersValue("r")})
+	plan := tokenPermissionsModel{
+		ID: types.StringValue(tokenPermissionsID(e.AppKey, "managed")), Token: types.StringNull(), TokenWO: types.StringNull(),
+		TokenWOVersion: types.Int64Value(1), Permissions: perms, TTL: types.Int64Value(600),
+		Private: types.BoolValue(false), RenewBefore: types.Int64Value(60),
+		AuthenticatedAt: types.StringUnknown(), ExpiresAt: types.StringUnknown(),
+	}
+	cfg := plan
+	cfg.ID, cfg.TokenWO, cfg.RenewBefore = types.StringNull(), types.StringValue("another"), types.Int64Null()
+	cfg.AuthenticatedAt, cfg.ExpiresAt = types.StringNull(), types.StringNull()
+
+	req := resource.UpdateRequest{Plan: tfsdk.Plan{Schema: sresp.Schema}, Config: tfsdk.Config{Schema: sresp.Schema}}
+	mustSet(t, req.Plan.Set(ctx, &plan))
+	cfgState := tfsdk.State{Schema: sresp.Schema}
+	mustSet(t, cfgState.Set(ctx, &cfg))
+	req.Config.Raw = cfgState.Raw
+	resp := resource.UpdateResponse{State: tfsdk.State{Schema: sresp.Schema}}
+	r.Update(ctx, req, &resp)
+	if !resp.Diagnostics.HasError() || !strings.Contains(resp.Diagnostics.Errors()[0].Summary(), "token_wo holds another token") {
+		t.Fatalf("want the token_wo error, got %v", resp.Diagnostics)
+	}
+	e.ExpectNoRequests()
 }
