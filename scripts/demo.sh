@@ -34,7 +34,7 @@ step() { current="$*"; printf '\n==> %s\n' "$*"; }
 step "checking the provider and Terraform builds"
 [ -x "$provider" ] || { echo "missing $provider: run make build" >&2; exit 1; }
 [ -x "$terraform" ] || { echo "missing $terraform: run make terraform" >&2; exit 1; }
-"$terraform" version | head -n1
+CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=/dev/null "$terraform" version | head -n1
 
 step "building the emulator"
 (cd "$root" && go build -o "$emulator_bin" ./internal/emulator/cmd/realtime-emulator)

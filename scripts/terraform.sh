@@ -29,7 +29,7 @@ if [ -z "${REALTIME_BUILD_TERRAFORM:-}" ] && found="$(command -v terraform 2>/de
     echo "$PWD/bin/terraform"
     exit 0
   fi
-  echo "terraform.sh: $found is ${v:-of unknown version}; building $want instead" >&2
+  echo "terraform.sh: $found is ${v:-of unknown version}, older than 1.14: using Terraform $want from ./bin" >&2
 fi
 
 built="bin/terraform-$want"

@@ -171,8 +171,8 @@ func TestAccExamples_import(t *testing.T) {
 			Steps: []tfresource.TestStep{
 				{
 					PreConfig: func() { e.enablePresence(t, id, false) },
-					Config: e.ProviderBlock() + resourceBlock + importBlock,
-					Check:  e.CheckPresence(id, false),
+					Config:    e.ProviderBlock() + resourceBlock + importBlock,
+					Check:     e.CheckPresence(id, false),
 				},
 			},
 		})

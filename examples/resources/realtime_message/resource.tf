@@ -29,3 +29,17 @@ resource "realtime_message" "push" {
   message  = "We just shipped ${var.release}"
   payload  = jsonencode({ sound = "default", badge = "1" })
 }
+
+# Content that must not sit in state (Terraform 1.11 and later): message_wo is
+# write-only; bump message_wo_version to deliver a new text.
+variable "incident_note" {
+  type      = string
+  sensitive = true
+  default   = "db failover at 02:00 UTC"
+}
+
+resource "realtime_message" "incident" {
+  channels           = ["ops:alerts"]
+  message_wo         = var.incident_note
+  message_wo_version = 1
+}
