@@ -1,6 +1,8 @@
 package ortc
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -109,18 +111,43 @@ func hasStatus(err error, status int) bool {
 	return errors.As(err, &ae) && ae.Status == status
 }
 
-// scrub replaces every secret (and its percent-encoded spellings, as a
-// server may echo the form it received) with "***".
+// scrub replaces every secret (and its percent-encoded and JSON-escaped
+// spellings, as a server may echo the form or the JSON it received) with
+// "***".
 func scrub(s string, secrets []string) string {
 	for _, sec := range secrets {
 		if sec == "" {
 			continue
 		}
-		for _, form := range [...]string{sec, url.QueryEscape(sec), url.PathEscape(sec)} {
+		quoted, _ := json.Marshal(sec)
+		for _, form := range [...]string{sec, url.QueryEscape(sec), url.PathEscape(sec), string(quoted[1 : len(quoted)-1])} {
 			s = strings.ReplaceAll(s, form, "***")
 		}
 	}
 	return s
+}
+
+type secretsKey struct{}
+
+// WithSecrets returns a context whose calls keep these values out of their
+// errors and log lines, the way every call keeps out the private key and
+// its token: for values only the caller knows to be secret, such as a
+// write-only message. A message given here is kept out part by part too
+// (each part's chunk), since a server may echo the part it refused.
+func WithSecrets(ctx context.Context, secrets ...string) context.Context {
+	all := secretsFrom(ctx)
+	for _, s := range secrets {
+		if s != "" {
+			all = append(all, s)
+		}
+	}
+	return context.WithValue(ctx, secretsKey{}, all)
+}
+
+// secretsFrom returns a copy of the secrets WithSecrets put in ctx.
+func secretsFrom(ctx context.Context) []string {
+	s, _ := ctx.Value(secretsKey{}).([]string)
+	return append([]string(nil), s...)
 }
 
 // cut shortens s to at most n bytes without splitting a UTF-8 sequence, and

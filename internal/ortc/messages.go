@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -129,6 +130,9 @@ func (c *Client) deliver(ctx context.Context, op, path, channel, message, token,
 	if token != "" {
 		secrets = []string{token}
 	}
+	// A secret message (WithSecrets) is scrubbed whole by every call; a
+	// part's call also scrubs its own chunk.
+	secretMessage := slices.Contains(secretsFrom(ctx), message)
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -159,9 +163,13 @@ launch:
 		go func(part int, m string) {
 			defer wg.Done()
 			defer func() { <-sem }()
+			partSecrets := secrets
+			if secretMessage {
+				partSecrets = append(slices.Clone(secrets), chunkOf(m))
+			}
 			ans, err := c.do(ctx, call{
 				op: op, kind: delivery, method: http.MethodPost, onServer: true,
-				path: path, ctype: formType, body: body(m), secrets: secrets,
+				path: path, ctype: formType, body: body(m), secrets: partSecrets,
 			})
 			mu.Lock()
 			defer mu.Unlock()
@@ -196,4 +204,11 @@ launch:
 		return nil, fmt.Errorf("ortc: %s: %w (%d of %d parts sent)", op, ctx.Err(), launched, len(parts))
 	}
 	return &Delivery{ID: id, Parts: len(parts), SequenceID: seq}, nil
+}
+
+// chunkOf is the chunk of a framed part, "<id>_<part>-<total>_<chunk>".
+func chunkOf(m string) string {
+	_, rest, _ := strings.Cut(m, "_")
+	_, chunk, _ := strings.Cut(rest, "_")
+	return chunk
 }

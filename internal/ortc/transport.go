@@ -99,7 +99,7 @@ func stateFrom(ctx context.Context) *callState {
 // anything else is an error: *APIError, *ConnectionError, a wrapped context
 // error, or the balancer's error.
 func (c *Client) do(ctx context.Context, cl call) (*answer, error) {
-	secrets := append([]string{c.privateKey}, cl.secrets...)
+	secrets := append(append([]string{c.privateKey}, cl.secrets...), secretsFrom(ctx)...)
 	st := &callState{op: cl.op, kind: cl.kind, secrets: secrets, parent: ctx, path: cl.path}
 	base := cl.base
 	if cl.onServer {

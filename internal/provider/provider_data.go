@@ -83,8 +83,10 @@ var secretFieldKeys = []string{
 
 type secretsKey struct{}
 
-// maskSecrets masks secrets in the provider's root logger and remembers them
-// in ctx for the ortc subsystem logger, whose masks are its own.
+// maskSecrets masks secrets in the provider's root logger, remembers them
+// in ctx for the ortc subsystem logger, whose masks are its own, and has
+// the client keep them out of the errors of calls made with ctx (a
+// write-only message is a secret only the provider knows of).
 func maskSecrets(ctx context.Context, secrets ...string) context.Context {
 	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, secretFieldKeys...)
 	if len(secrets) == 0 {
@@ -92,6 +94,7 @@ func maskSecrets(ctx context.Context, secrets ...string) context.Context {
 	}
 	ctx = tflog.MaskAllFieldValuesStrings(ctx, secrets...)
 	ctx = tflog.MaskMessageStrings(ctx, secrets...)
+	ctx = ortc.WithSecrets(ctx, secrets...)
 	prior, _ := ctx.Value(secretsKey{}).([]string)
 	return context.WithValue(ctx, secretsKey{}, append(append([]string(nil), prior...), secrets...))
 }
