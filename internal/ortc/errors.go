@@ -72,6 +72,15 @@ func (e *ConnectionError) Error() string {
 // Unwrap gives errors.Is and errors.As the cause.
 func (e *ConnectionError) Unwrap() error { return e.Err }
 
+// MayHaveArrived reports a failed call whose request may still have reached
+// the server: the connection broke or timed out after it was made, so no
+// answer says either way. For a delivery this means a receiver may have the
+// message although the call failed; delivering again may duplicate it.
+func MayHaveArrived(err error) bool {
+	var ce *ConnectionError
+	return errors.As(err, &ce) && !neverLeft(ce.Err)
+}
+
 // ErrPresenceNotEnabled is returned (wrapped) by Presence when the server
 // answers `null`: presence is off on the channel.
 var ErrPresenceNotEnabled = errors.New("ortc: presence is not enabled on the channel")

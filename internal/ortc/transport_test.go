@@ -204,6 +204,9 @@ func TestRetry_connectionResetMidRequest(t *testing.T) {
 		if !errors.As(err, &ce) || ce.Op != "send" || !IsTransient(err) {
 			t.Fatalf("got %v, want a transient send ConnectionError", err)
 		}
+		if !MayHaveArrived(err) {
+			t.Errorf("MayHaveArrived = false for a reset after the request was sent")
+		}
 		if n := srv.count(""); n != 1 {
 			t.Errorf("%d requests, want exactly 1", n)
 		}
@@ -218,6 +221,9 @@ func TestRetry_connectionRefused(t *testing.T) {
 	var ce *ConnectionError
 	if !errors.As(err, &ce) || ce.Attempts != 3 {
 		t.Fatalf("got %v, want a ConnectionError after 3 attempts (refused is safe to retry)", err)
+	}
+	if MayHaveArrived(err) {
+		t.Errorf("MayHaveArrived = true for a refused connection")
 	}
 	mustContain(t, err.Error(), "ortc: send: POST "+url+"/send", "after 3 attempts")
 }

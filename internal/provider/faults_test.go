@@ -506,6 +506,9 @@ func TestAccFaults_lostAnswerToASendIsNotRetried(t *testing.T) {
 	if s := errorSummaries(out); len(s) != 1 || s[0] != "Message not delivered" {
 		t.Fatalf("errors %q, want one \"Message not delivered\":\n%s", s, out)
 	}
+	if !strings.Contains(strings.Join(strings.Fields(out), " "), "the server may have received it") {
+		t.Errorf("the error does not warn that the lost send may have arrived:\n%s", out)
+	}
 	if n := e.Counters()["send"]; n != 1 {
 		t.Errorf("%d send requests, want exactly 1: a send whose answer was lost must not be repeated", n)
 	}

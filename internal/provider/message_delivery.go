@@ -690,6 +690,10 @@ func (e *deliveryError) detail(again string) string {
 	if len(e.Pending) > 0 {
 		fmt.Fprintf(&b, "\n\nNot attempted: %s.", quotedList(e.Pending))
 	}
+	if ortc.MayHaveArrived(e.Err) {
+		b.WriteString("\n\nThe connection broke after the request was sent, so the server may have received it: " +
+			"receivers may already have the message, and delivering again may duplicate it.")
+	}
 	b.WriteString("\n\n" + again + noun + " listed")
 	if len(e.Delivered) > 0 {
 		b.WriteString(", those already delivered included (remove them from channels to deliver only the rest)")

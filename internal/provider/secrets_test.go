@@ -326,20 +326,6 @@ func without(files []string, drop ...string) []string {
 // secret: keys, tokens (not their versions) and write-only values.
 var secretAttribute = regexp.MustCompile(`^(private_key|authentication_token|token|tokens|.*_wo)$`)
 
-// secretAttributeExceptions are secret attributes that cannot be marked
-// today, with the reason. The test fails once one is marked after all, so
-// that the exception goes.
-var secretAttributeExceptions = map[string]string{
-	"action realtime_send.token":    actionTokenException,
-	"action realtime_publish.token": actionTokenException,
-}
-
-// actionTokenException: the framework has no Sensitive for action
-// attributes, and the token is not write-only (which would keep it out of
-// saved plans, as message_wo is): a literal token shows in the plan, and a
-// saved plan file holds it. To fix in actionWriteOnlyAttributes (server.go).
-const actionTokenException = "action attributes cannot be sensitive and this one is not write-only"
-
 // TestSecretAttributesAreSensitive walks every schema Terraform gets from
 // the provider server (provider, resources, data sources, ephemeral
 // resources, actions): an attribute holding a secret is Sensitive, and a
@@ -389,18 +375,12 @@ func TestSecretAttributesAreSensitive(t *testing.T) {
 				continue
 			}
 			seen++
-			marked := a.Sensitive || (b.kind == "action" && a.WriteOnly) // actions have no sensitive flag
+			marked := a.Sensitive
 			if strings.HasSuffix(a.Name, "_wo") {
-				marked = a.WriteOnly && (a.Sensitive || b.kind == "action")
+				marked = a.WriteOnly && a.Sensitive
 			}
-			reason, excepted := secretAttributeExceptions[where]
-			switch {
-			case !marked && !excepted:
+			if !marked {
 				t.Errorf("%s holds a secret but is not marked (sensitive %v, write-only %v)", where, a.Sensitive, a.WriteOnly)
-			case marked && excepted:
-				t.Errorf("%s is marked now: remove its exception (%s)", where, reason)
-			case excepted:
-				t.Logf("%s: not marked: %s", where, reason)
 			}
 		}
 	}

@@ -49,8 +49,15 @@ type fullProviderServer interface {
 // the plan.
 var actionWriteOnlyAttributes = map[string]bool{attrMessageWO: true}
 
-// actionWriteOnlyServer marks actionWriteOnlyAttributes write-only in the
-// action schemas it hands Terraform.
+// actionSensitiveAttributes are the action attributes Terraform must treat
+// as sensitive (redacted in plan output and the UI). The framework's action
+// schema has no Sensitive field (its attributes report IsSensitive false),
+// so the flag is set here too.
+var actionSensitiveAttributes = map[string]bool{attrToken: true, attrMessageWO: true}
+
+// actionWriteOnlyServer marks actionWriteOnlyAttributes write-only and
+// actionSensitiveAttributes sensitive in the action schemas it hands
+// Terraform.
 //
 // Why not WriteOnly: true in the action schema: terraform-plugin-framework
 // v1.19.0 has the field, but its ValidateActionConfig runs the schema
@@ -79,6 +86,9 @@ func (s actionWriteOnlyServer) GetProviderSchema(ctx context.Context, req *tfpro
 		for _, attr := range a.Schema.Block.Attributes {
 			if actionWriteOnlyAttributes[attr.Name] {
 				attr.WriteOnly = true
+			}
+			if actionSensitiveAttributes[attr.Name] {
+				attr.Sensitive = true
 			}
 		}
 	}
