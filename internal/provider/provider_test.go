@@ -30,10 +30,13 @@ import (
 func configureProvider(t *testing.T, attrs map[string]tftypes.Value, env map[string]string) (*provider.ConfigureResponse, *providerData) {
 	t.Helper()
 	ctx := context.Background()
-	p := newWithClockAndEnv("test", time.Now, func(k string) string { return env[k] })().(*realtimeProvider)
+	p := testProvider(t, func(k string) string { return env[k] })
 	var sresp provider.SchemaResponse
 	p.Schema(ctx, provider.SchemaRequest{}, &sresp)
-	typ := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	typ, ok := sresp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatalf("the provider schema is not an object")
+	}
 	vals := map[string]tftypes.Value{}
 	for name, at := range typ.AttributeTypes {
 		vals[name] = tftypes.NewValue(at, nil)
@@ -179,7 +182,7 @@ func TestConfigureWarnsAndHandsNoClientWhenValuesAreUnknown(t *testing.T) {
 
 func TestConfigureDefersWhenTerraformAllowsIt(t *testing.T) {
 	ctx := context.Background()
-	p := newWithClockAndEnv("test", time.Now, func(string) string { return "" })().(*realtimeProvider)
+	p := testProvider(t, func(string) string { return "" })
 	var sresp provider.SchemaResponse
 	p.Schema(ctx, provider.SchemaRequest{}, &sresp)
 	cfg := tfsdk.Config{Schema: sresp.Schema}
@@ -422,7 +425,10 @@ func TestConfiguredClientSendsTheUserAgent(t *testing.T) {
 	}))
 	defer srv.Close()
 	ctx := context.Background()
-	p := newWithClockAndEnv("1.2.3", time.Now, func(string) string { return "" })().(*realtimeProvider)
+	p, ok := newWithClockAndEnv("1.2.3", time.Now, func(string) string { return "" })().(*realtimeProvider)
+	if !ok {
+		t.Fatal("newWithClockAndEnv does not make a *realtimeProvider")
+	}
 	var sresp provider.SchemaResponse
 	p.Schema(ctx, provider.SchemaRequest{}, &sresp)
 	state := tfsdk.State{Schema: sresp.Schema}
@@ -493,4 +499,14 @@ func TestLogsMaskSecrets(t *testing.T) {
 	if !strings.Contains(logs, "orders") || !strings.Contains(logs, "ortc request") {
 		t.Errorf("the log lines are missing:\n%s", logs)
 	}
+}
+
+// testProvider is the provider with the real clock and the given environment.
+func testProvider(t *testing.T, getenv func(string) string) *realtimeProvider {
+	t.Helper()
+	p, ok := newWithClockAndEnv("test", time.Now, getenv)().(*realtimeProvider)
+	if !ok {
+		t.Fatal("newWithClockAndEnv does not make a *realtimeProvider")
+	}
+	return p
 }

@@ -148,7 +148,11 @@ func TestPermissionsValidatorsCheckSizeKeysAndValues(t *testing.T) {
 		t.Fatalf("want an error for the key and one for the value, got %v", d)
 	}
 	for _, e := range d.Errors() {
-		p := e.(diag.DiagnosticWithPath).Path()
+		wp, ok := e.(diag.DiagnosticWithPath)
+		if !ok {
+			t.Fatalf("error without a path: %v", e)
+		}
+		p := wp.Path()
 		if !p.Equal(path.Root("permissions").AtMapKey("bad name")) && !p.Equal(path.Root("permissions").AtMapKey("orders")) {
 			t.Errorf("error at %s, want at the map key", p)
 		}
