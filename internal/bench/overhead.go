@@ -10,7 +10,9 @@ import (
 type Timed struct {
 	Label       string
 	WS          *Workspace
-	Apply, Plan []time.Duration
+	Apply, Plan []time.Duration // wall time
+	// ApplyCPU and PlanCPU are the CPU time of the same runs (Result.CPU).
+	ApplyCPU, PlanCPU []time.Duration
 }
 
 // MeasureOverhead times, reps times, an apply from nothing and then a plan
@@ -32,8 +34,8 @@ func MeasureOverhead(ctx context.Context, sets []*Timed, reps int) error {
 			return fmt.Errorf("%s: %w", t.Label, err)
 		}
 		if record {
-			t.Apply = append(t.Apply, a.Wall)
-			t.Plan = append(t.Plan, p.Wall)
+			t.Apply, t.ApplyCPU = append(t.Apply, a.Wall), append(t.ApplyCPU, a.CPU)
+			t.Plan, t.PlanCPU = append(t.Plan, p.Wall), append(t.PlanCPU, p.CPU)
 		}
 		return nil
 	}

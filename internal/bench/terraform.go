@@ -112,6 +112,11 @@ func CountLines(path string) (int, error) {
 	return bytes.Count(b, []byte("\n")), err
 }
 
+// truncate empties a file, creating it when missing.
+func truncate(path string) error {
+	return os.WriteFile(path, nil, 0o600)
+}
+
 // Workspace is a working directory holding one configuration and its state.
 type Workspace struct {
 	Dir string
@@ -134,7 +139,11 @@ func (tf *Terraform) Workspace(dir, config string, extraEnv ...string) (*Workspa
 
 // Result is one finished command.
 type Result struct {
-	Wall     time.Duration
+	Wall time.Duration
+	// CPU is the user and system time of Terraform and of every process it
+	// started and waited for (the provider processes): steadier than Wall
+	// on a shared machine, as waiting for a core is not counted.
+	CPU      time.Duration
 	ExitCode int
 	Output   string // stdout and stderr, interleaved
 }
@@ -167,6 +176,9 @@ func (w *Workspace) Command(ctx context.Context, args ...string) (Result, error)
 	start := time.Now()
 	err := cmd.Run()
 	res := Result{Wall: time.Since(start), Output: out.String()}
+	if ps := cmd.ProcessState; ps != nil {
+		res.CPU = ps.UserTime() + ps.SystemTime()
+	}
 	var exit *exec.ExitError
 	switch {
 	case errors.As(err, &exit):

@@ -56,6 +56,8 @@ func main() {
 	flag.StringVar(&o.terraform, "terraform", "bin/terraform", "the Terraform CLI")
 	flag.StringVar(&o.out, "out", "BENCHMARKS.md", "the report to write")
 	flag.StringVar(&o.dir, "dir", ".bench", "where raw results are kept between runs (for benchstat)")
+	// The five; more (-reps 9) steadies the medians on a busy
+	// machine at about 13 s of a quiet one per repetition.
 	flag.IntVar(&o.reps, "reps", 5, "timed runs of each configuration (item 2)")
 	// Six: benchstat needs six samples for a confidence interval.
 	flag.IntVar(&o.rounds, "rounds", 6, "rounds of the client and raw send benchmarks (item 3)")

@@ -67,6 +67,31 @@ func ratio(a, b *bench.Timed, plan bool) float64 {
 	return bench.Median(bench.Ratios(a.Apply, b.Apply))
 }
 
+// cpuRatio is ratio for the CPU times.
+func cpuRatio(a, b *bench.Timed, plan bool) float64 {
+	if plan {
+		return bench.Median(bench.Ratios(a.PlanCPU, b.PlanCPU))
+	}
+	return bench.Median(bench.Ratios(a.ApplyCPU, b.ApplyCPU))
+}
+
+// processes is how many provider processes Terraform started for a phase
+// of realtime_channel_presence in item 1 ("several" when not counted).
+func (r *report) processes(p bench.Phase) string {
+	seen := map[int]bool{}
+	var counts []string
+	for _, row := range r.requests {
+		if row.Kind == bench.ChannelPresence && row.Phase == p && row.Processes >= 0 && !seen[row.Processes] {
+			seen[row.Processes] = true
+			counts = append(counts, fmt.Sprint(row.Processes))
+		}
+	}
+	if len(counts) == 0 {
+		return "several"
+	}
+	return strings.Join(counts, " or ")
+}
+
 func holds(ok bool, note string) string {
 	if ok {
 		return "yes"
@@ -117,7 +142,7 @@ func (r *report) markdown() string {
 	p("| 3 | `Client.Send` ÷ raw `net/http`, ns/op, median of %d rounds of %d sends | ≤ %.2f | %.2f | %s |\n",
 		r.o.rounds, r.o.sends, clientTarget, clientRatio, holds(clientRatio <= clientTarget, "[note B](#note-b-client-overhead)"))
 	p("| 3 | TCP connections opened by %d sequential sends (client / raw) | ≤ 1 (the concurrency) | %.0f / %.0f | %s |\n",
-		r.o.sends, clientConns, rawConns, holds(clientConns <= 1 && rawConns <= 1, "keep-alive is lost"))
+		r.o.sends, clientConns, rawConns, holds(clientConns <= 1 && rawConns <= 1, "[note C](#note-c-connections-above-the-concurrency)"))
 	p("| 4 | 1 MiB of mixed text via `Send`: one request per part, reassembled message equal to the input | equal | %d parts, %d requests, %s | %s |\n",
 		lg.Parts, lg.Requests, map[bool]string{true: "equal every time", false: "NOT equal"}[lg.Equal], holds(lg.Equal && lg.Requests == lg.Parts, "see [4](#4-large-messages)"))
 	p("| 5 | live heap of the device iterator over %s devices vs %s | flat (O(page)) | +%s vs +%s (collecting them all keeps %s) | %s |\n",
@@ -180,7 +205,7 @@ func (r *report) overheadSection(p printer) {
 	p("rotating each repetition, after one untimed warm-up round; each ratio is taken within one repetition, and the ")
 	p("table shows medians. `benchfloor_item` is a no-op resource of a provider built on the same framework ")
 	p("(`internal/bench/cmd/terraform-provider-benchfloor`): the floor of any plugin provider.\n\n")
-	p("| configuration | apply (median) | plan (median) | apply ÷ terraform_data | plan ÷ terraform_data | apply ÷ benchfloor | plan ÷ benchfloor |\n|---|---|---|---|---|---|---|\n")
+	p("| configuration | apply (median) | plan (median) | apply ÷ terraform_data | plan ÷ terraform_data | apply ÷ benchfloor | plan ÷ benchfloor | CPU: apply ÷ terraform_data | CPU: plan ÷ terraform_data |\n|---|---|---|---|---|---|---|---|---|\n")
 	for _, row := range []struct {
 		label string
 		t     *bench.Timed
@@ -191,14 +216,16 @@ func (r *report) overheadSection(p printer) {
 		{"`benchfloor_item`, SDK logs off", o.quietPlugin},
 		{"`realtime_channel_presence`, SDK logs off", o.quiet},
 	} {
-		p("| %s | %s | %s | %.2f | %.2f | %.2f | %.2f |\n", row.label,
+		p("| %s | %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |\n", row.label,
 			ms(bench.MedianDuration(row.t.Apply)), ms(bench.MedianDuration(row.t.Plan)),
 			ratio(row.t, o.floor, false), ratio(row.t, o.floor, true),
-			ratio(row.t, o.plugin, false), ratio(row.t, o.plugin, true))
+			ratio(row.t, o.plugin, false), ratio(row.t, o.plugin, true),
+			cpuRatio(row.t, o.floor, false), cpuRatio(row.t, o.floor, true))
 	}
 	p("\nPer repetition, `realtime_channel_presence` ÷ `terraform_data`: apply %s; plan %s.\n",
 		joinFloats(bench.Ratios(o.realtime.Apply, o.floor.Apply)), joinFloats(bench.Ratios(o.realtime.Plan, o.floor.Plan)))
-	p("*SDK logs off* sets `%s`.\n\n", strings.Join(sdkLogsOff, " "))
+	p("*SDK logs off* sets `%s`. *CPU* is the user and system time of Terraform and the provider processes it waited for ", strings.Join(sdkLogsOff, " "))
+	p("(the emulator's is not counted): a steadier view on a busy machine, not the target.\n\n")
 }
 
 func (r *report) clientSection(p printer, clientRatio float64) {
@@ -297,15 +324,20 @@ func (r *report) notes(p printer, applyRatio, planRatio, clientRatio float64) {
 			o.n, ratio(o.realtime, o.plugin, false))
 		p("and %.2f (plan) × `benchfloor_item`, or %.2f and %.2f with the SDK loggers off on both sides. ", ratio(o.realtime, o.plugin, true),
 			ratio(o.quiet, o.quietPlugin, false), ratio(o.quiet, o.quietPlugin, true))
-		p("Terraform starts several provider processes per command (item 1's process column), and go-plugin generates a ")
-		p("P-521 TLS certificate in each.\n\n")
+		p("In CPU time, steadier on a busy machine: `benchfloor_item` %.2f / %.2f (apply / plan) × `terraform_data`, ",
+			cpuRatio(o.plugin, o.floor, false), cpuRatio(o.plugin, o.floor, true))
+		p("`realtime_channel_presence` %.2f / %.2f. Terraform starts %s provider processes for an apply and %s for a plan ",
+			cpuRatio(o.realtime, o.floor, false), cpuRatio(o.realtime, o.floor, true), r.processes(bench.Apply), r.processes(bench.Plan))
+		p("(item 1), and go-plugin generates a P-521 TLS certificate in each.\n\n")
 		p("One part is waste we can remove: with `TF_LOG_SDK*` and `TF_LOG_PROVIDER*` unset, terraform-plugin-go, the framework ")
 		p("and the provider's own `tflog` calls log at TRACE (terraform-plugin-log takes an unset level as TRACE), so every RPC ")
 		p("serialises a dozen JSON log lines to stderr, which Terraform parses and drops unless `TF_LOG` or `TF_LOG_PROVIDER` is set. ")
 		p("Silencing them (*SDK logs off*) brings the ratio to ")
-		p("%.2f (apply) and %.2f (plan) × `terraform_data`, saving %.0f%% and %.0f%% of the command's wall time. **Issue-worthy**: `main.go` could default ",
+		p("%.2f (apply) and %.2f (plan) × `terraform_data`, saving %.0f%% and %.0f%% of the command's wall time (%.0f%% and %.0f%% of its CPU time). ",
 			ratio(o.quiet, o.floor, false), ratio(o.quiet, o.floor, true),
-			100*(1-ratio(o.quiet, o.realtime, false)), 100*(1-ratio(o.quiet, o.realtime, true)))
+			100*(1-ratio(o.quiet, o.realtime, false)), 100*(1-ratio(o.quiet, o.realtime, true)),
+			100*(1-cpuRatio(o.quiet, o.realtime, false)), 100*(1-cpuRatio(o.quiet, o.realtime, true)))
+		p("**Issue-worthy**: `main.go` could default ")
 		p("`TF_LOG_SDK`, `TF_LOG_SDK_PROTO`, `TF_LOG_SDK_FRAMEWORK` and `TF_LOG_PROVIDER_REALTIME` to `off` in its own process ")
 		p("when Terraform was started with neither `TF_LOG` nor `TF_LOG_PROVIDER` and none of those is set (nobody can read the lines then). The rest is the price of being a plugin: ")
 		p("the target is only reachable against a plugin floor, not against `terraform_data`.\n\n")
@@ -317,7 +349,7 @@ func (r *report) notes(p printer, applyRatio, planRatio, clientRatio float64) {
 	} else {
 		p("The target (≤ %.2f) does not hold: %.2f. The emulator's work is the same on both sides (same process, same forms), ", clientTarget, clientRatio)
 		p("so the difference is the client's. Profiled causes at the time of writing (`go test -cpuprofile`, then ")
-		p("`pprof -diff_base` of the two benchmarks), in order of weight:\n\n")
+		p("`pprof -diff_base` of the two benchmarks):\n\n")
 		p("1. `internal/ortc/client.go` `New` sets `http.Client.Timeout` while the client's transport is wrapped ")
 		p("(`attemptTransport` in `transport.go`). For a transport it does not recognise, `net/http` (`setRequestCancel`) ")
 		p("takes its legacy path on every request: a `reflect` type-name check, a timer and a goroutine. Leaving the ")
@@ -328,14 +360,29 @@ func (r *report) notes(p printer, applyRatio, planRatio, clientRatio float64) {
 		p("goroutine's stack then grows (`runtime.copystack`) on every send. A one-part message can be sent on the caller's goroutine.\n")
 		p("3. The rest: `go-retryablehttp`'s request wrapping, input validation, framing and form building (%s vs %s allocations per send).\n\n",
 			fmtMedian(bench.Metric(r.gobench.lines, "BenchmarkClientSend", "allocs/op")), fmtMedian(bench.Metric(r.gobench.lines, "BenchmarkRawHTTPSend", "allocs/op")))
-		p("None of this is an extra round trip (the emulator counts exactly one send per call) or a lost connection.\n\n")
+		p("None of this is an extra round trip: the emulator counts exactly one send per call.\n\n")
 	}
 
 	p("### Note C: connections above the concurrency\n\n")
-	p("With %d parts in flight the client opened at most %d connections per message, a raw `net/http` loop with the same ",
-		ortc.DefaultConcurrency, r.large.Connections[ortc.DefaultConcurrency])
-	p("pattern %d. `net/http` puts a connection back in its idle pool a moment after the answer's body is closed, so a part ", r.largeRawConns)
-	p("started in that moment may dial. Sequential sends (item 3) keep one connection. Not the client's doing; capping it ")
+	clientRounds := countAbove(bench.Metric(r.gobench.lines, "BenchmarkClientSend", "conns"), 1)
+	rawRounds := countAbove(bench.Metric(r.gobench.lines, "BenchmarkRawHTTPSend", "conns"), 1)
+	if clientRounds+rawRounds == 0 {
+		p("Sequential sends (item 3) kept one connection in every round, client and raw alike. ")
+	} else {
+		p("Sequential sends (item 3) need one connection, yet %d client round(s) and %d raw round(s) of %d opened more. ", clientRounds, rawRounds, r.o.rounds)
+		p("`net/http` gives up a keep-alive connection when it has not seen the write of the request confirmed within 50 ms ")
+		p("of reading the answer (`maxWriteWaitBeforeConnReuse`), which a machine this loaded can cause (more goroutines per ")
+		p("request, as in note B, make it likelier); the emulator closes nothing. A rerun on a quieter machine tells that apart ")
+		p("from a lost keep-alive, which would open a connection per send. ")
+	}
+	clientMax := r.large.Connections[ortc.DefaultConcurrency]
+	p("With %d parts in flight (item 4) the client opened at most %d connections per message, a raw `net/http` loop with the same pattern %d. ",
+		ortc.DefaultConcurrency, clientMax, r.largeRawConns)
+	if clientMax <= ortc.DefaultConcurrency && r.largeRawConns <= ortc.DefaultConcurrency {
+		p("Both stayed within the concurrency this time; they do not always: ")
+	}
+	p("`net/http` puts a connection back in its idle pool a moment after the answer's body is closed, so a part ")
+	p("started in that moment may dial one more. Not the client's doing; capping it ")
 	p("(`http.Transport.MaxConnsPerHost`) would also throttle Terraform's parallel operations, which share the pool.\n\n")
 
 	p("### Note D: presence reads with enforced authentication\n\n")
@@ -360,6 +407,16 @@ func ratioAt(a, b []float64, i int) string {
 		return "—"
 	}
 	return fmt.Sprintf("%.2f", a[i]/b[i])
+}
+
+func countAbove(xs []float64, limit float64) int {
+	n := 0
+	for _, x := range xs {
+		if x > limit {
+			n++
+		}
+	}
+	return n
 }
 
 func maxOf(xs []float64) float64 {
