@@ -144,57 +144,66 @@ func (c *Client) deliver(ctx context.Context, op, path, channel, message, token,
 		sem      = make(chan struct{}, c.concurrency)
 		launched int
 	)
-launch:
-	for i, m := range parts {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-			break launch
+	sendPart := func(part int, m string) {
+		partSecrets := secrets
+		if secretMessage {
+			partSecrets = append(slices.Clone(secrets), chunkOf(m))
 		}
+		ans, err := c.do(ctx, call{
+			op: op, kind: delivery, method: http.MethodPost, onServer: true,
+			path: path, ctype: formType, body: body(m), secrets: partSecrets,
+		})
 		mu.Lock()
-		failed := firstErr != nil
-		mu.Unlock()
-		if failed {
-			<-sem
-			break
+		defer mu.Unlock()
+		if firstErr != nil {
+			return // the message failed already; this part's fate is moot
 		}
-		launched++
-		wg.Add(1)
-		go func(part int, m string) {
-			defer wg.Done()
-			defer func() { <-sem }()
-			partSecrets := secrets
-			if secretMessage {
-				partSecrets = append(slices.Clone(secrets), chunkOf(m))
+		if err != nil {
+			firstErr = err
+			if len(parts) > 1 {
+				firstErr = fmt.Errorf("%w (part %d of %d)", err, part, len(parts))
 			}
-			ans, err := c.do(ctx, call{
-				op: op, kind: delivery, method: http.MethodPost, onServer: true,
-				path: path, ctype: formType, body: body(m), secrets: partSecrets,
-			})
+			cancel()
+			return
+		}
+		var partSeq string
+		if ttl != nil {
+			partSeq = strings.TrimSpace(string(ans.body))
+			if partSeq != "" {
+				seq = partSeq
+			}
+		}
+		if progress != nil {
+			progress(PartProgress{Channel: channel, Part: part, Total: len(parts), SequenceID: partSeq})
+		}
+	}
+	if len(parts) == 1 {
+		// Most messages are one part: no goroutine, no semaphore.
+		launched = 1
+		sendPart(1, parts[0])
+	} else {
+	launch:
+		for i, m := range parts {
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				break launch
+			}
 			mu.Lock()
-			defer mu.Unlock()
-			if firstErr != nil {
-				return // the message failed already; this part's fate is moot
+			failed := firstErr != nil
+			mu.Unlock()
+			if failed {
+				<-sem
+				break
 			}
-			if err != nil {
-				firstErr = err
-				if len(parts) > 1 {
-					firstErr = fmt.Errorf("%w (part %d of %d)", err, part, len(parts))
-				}
-				cancel()
-				return
-			}
-			var partSeq string
-			if ttl != nil {
-				partSeq = strings.TrimSpace(string(ans.body))
-				if partSeq != "" {
-					seq = partSeq
-				}
-			}
-			if progress != nil {
-				progress(PartProgress{Channel: channel, Part: part, Total: len(parts), SequenceID: partSeq})
-			}
-		}(i+1, m)
+			launched++
+			wg.Add(1)
+			go func(part int, m string) {
+				defer wg.Done()
+				defer func() { <-sem }()
+				sendPart(part, m)
+			}(i+1, m)
+		}
 	}
 	wg.Wait()
 	if firstErr != nil {
