@@ -117,19 +117,24 @@ func (r *channelPresenceResource) Configure(_ context.Context, req resource.Conf
 }
 
 func (r *channelPresenceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	r.save(ctx, req.Plan, &resp.State, resp.Identity, &resp.Diagnostics)
+}
+
+// save switches presence on as planned (on again, for an update: only the
+// metadata flag changes) and records state and identity.
+func (r *channelPresenceResource) save(ctx context.Context, planned tfsdk.Plan, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
 	var plan channelPresenceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) ||
-		!r.data.needPrivateKey("Switching presence on", &resp.Diagnostics) {
+	diags.Append(planned.Get(ctx, &plan)...)
+	if diags.HasError() || !r.data.ready(diags) || !r.data.needPrivateKey("Switching presence on", diags) {
 		return
 	}
 	ctx = r.data.logContext(ctx)
-	if !r.enable(ctx, plan, &resp.Diagnostics) {
+	if !r.enable(ctx, plan, diags) {
 		return
 	}
 	plan.ID = plan.Channel
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	r.setIdentity(ctx, plan.Channel.ValueString(), resp.Identity, &resp.Diagnostics)
+	diags.Append(state.Set(ctx, &plan)...)
+	r.setIdentity(ctx, plan.Channel.ValueString(), identity, diags)
 }
 
 func (r *channelPresenceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -144,6 +149,10 @@ func (r *channelPresenceResource) Read(ctx context.Context, req resource.ReadReq
 	switch {
 	case errors.Is(err, ortc.ErrPresenceNotEnabled):
 		tflog.Warn(ctx, "Presence is off on the channel (switched off outside Terraform); removing it from state", map[string]any{"channel": channel})
+		// The framework wants an identity after every Read without an
+		// error, even one that removes the resource; Terraform before 1.12
+		// keeps none to start from.
+		r.setIdentity(ctx, channel, resp.Identity, &resp.Diagnostics)
 		resp.State.RemoveResource(ctx)
 		return
 	case err != nil:
@@ -161,20 +170,7 @@ func (r *channelPresenceResource) Read(ctx context.Context, req resource.ReadReq
 }
 
 func (r *channelPresenceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan channelPresenceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) ||
-		!r.data.needPrivateKey("Switching presence on", &resp.Diagnostics) {
-		return
-	}
-	ctx = r.data.logContext(ctx)
-	// Enabling again only updates the metadata flag.
-	if !r.enable(ctx, plan, &resp.Diagnostics) {
-		return
-	}
-	plan.ID = plan.Channel
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	r.setIdentity(ctx, plan.Channel.ValueString(), resp.Identity, &resp.Diagnostics)
+	r.save(ctx, req.Plan, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *channelPresenceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -251,7 +247,8 @@ func (r *channelPresenceResource) enable(ctx context.Context, plan channelPresen
 }
 
 // setIdentity records the identity; Terraform older than 1.14 fails an
-// update that leaves it unset, so Create, Read and Update all call it.
+// update that leaves it unset, so Create, Read (also when it removes the
+// resource) and Update all call it.
 func (r *channelPresenceResource) setIdentity(ctx context.Context, channel string, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
 	if identity == nil || r.data == nil || r.data.client == nil {
 		return

@@ -11,6 +11,7 @@ import (
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	acc "github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -539,5 +540,32 @@ func TestChannelPresenceImportRefusesAnotherApplicationsIdentity(t *testing.T) {
 				t.Errorf("imported %+v", got)
 			}
 		}
+	}
+}
+
+// TestChannelPresenceReadRemovesWithoutIdentity: Terraform before 1.12 keeps
+// no identity, so a read starts from none; one that finds presence off
+// (switched off outside Terraform) must still remove the resource without an
+// error (the framework refuses a read that leaves no identity, even one that
+// removes the resource). No CLI of the matrix is that old, so this drives
+// the protocol.
+func TestChannelPresenceReadRemovesWithoutIdentity(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	s := newProtoServer(t, e)
+	schema := s.schemas.ResourceSchemas["realtime_channel_presence"]
+	resp, err := s.srv.ReadResource(context.Background(), &tfprotov6.ReadResourceRequest{
+		TypeName: "realtime_channel_presence",
+		CurrentState: protoObject(t, schema, map[string]tftypes.Value{
+			"id":       tftypes.NewValue(tftypes.String, "orders"),
+			"channel":  tftypes.NewValue(tftypes.String, "orders"),
+			"metadata": tftypes.NewValue(tftypes.Bool, false),
+		}),
+	})
+	if err != nil || len(resp.Diagnostics) > 0 {
+		t.Fatalf("read: %v %s", err, protoDiags(resp.Diagnostics))
+	}
+	if got := protoAttributes(t, schema, resp.NewState); got != nil {
+		t.Errorf("presence is off, but the read kept %v", got)
 	}
 }

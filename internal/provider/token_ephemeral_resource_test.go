@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
@@ -311,119 +310,17 @@ func TestAccEphemeralToken_validation(t *testing.T) {
 	}
 }
 
-// ephemeralServer serves the provider in process over the plugin protocol,
-// configured for the test's emulator, so that a test can drive Open, Renew
-// and Close as Terraform does (Terraform calls Renew only once RenewAt has
-// passed in real time, which an acceptance test cannot wait for).
-type ephemeralServer struct {
-	t      *testing.T
-	srv    tfprotov6.ProviderServer
-	schema *tfprotov6.Schema
-}
-
-func newEphemeralServer(t *testing.T, e *testEnv) *ephemeralServer {
-	t.Helper()
-	ctx := context.Background()
-	srv, err := providerserver.NewProtocol6WithError(newWithClockAndEnv("test", e.Clock.Now, e.getenv)())()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sch, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil || len(sch.Diagnostics) > 0 {
-		t.Fatalf("schema: %v %v", err, sch.Diagnostics)
-	}
-	cfg := protoObject(t, sch.Provider, map[string]tftypes.Value{
-		"application_key": tftypes.NewValue(tftypes.String, e.AppKey),
-		"private_key":     tftypes.NewValue(tftypes.String, e.PrivateKey),
-		"cluster_url":     tftypes.NewValue(tftypes.String, e.ClusterURL()),
-		"push_url":        tftypes.NewValue(tftypes.String, e.PushURL()),
-	})
-	resp, err := srv.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: cfg})
-	if err != nil || len(resp.Diagnostics) > 0 {
-		t.Fatalf("configure: %v %v", err, protoDiags(resp.Diagnostics))
-	}
-	return &ephemeralServer{t: t, srv: srv, schema: sch.EphemeralResourceSchemas["realtime_token"]}
-}
-
-// protoObject is the DynamicValue of an object of schema s: the given
-// attributes, every other one null.
-func protoObject(t *testing.T, s *tfprotov6.Schema, set map[string]tftypes.Value) *tfprotov6.DynamicValue {
-	t.Helper()
-	typ, ok := s.ValueType().(tftypes.Object)
-	if !ok {
-		t.Fatalf("schema type %T", s.ValueType())
-	}
-	vals := map[string]tftypes.Value{}
-	for name, at := range typ.AttributeTypes {
-		vals[name] = tftypes.NewValue(at, nil)
-		if v, ok := set[name]; ok {
-			vals[name] = v
-		}
-	}
-	dv, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, vals))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &dv
-}
-
-func protoDiags(ds []*tfprotov6.Diagnostic) string {
-	var b strings.Builder
-	for _, d := range ds {
-		fmt.Fprintf(&b, "[%v] %s: %s; ", d.Severity, d.Summary, d.Detail)
-	}
-	return b.String()
-}
-
-// Open opens realtime_token with the given attributes and returns the
-// result's attributes and the private data.
-func (s *ephemeralServer) Open(set map[string]tftypes.Value) (map[string]tftypes.Value, []byte, time.Time) {
-	s.t.Helper()
-	resp, err := s.srv.OpenEphemeralResource(context.Background(), &tfprotov6.OpenEphemeralResourceRequest{
-		TypeName: "realtime_token", Config: protoObject(s.t, s.schema, set),
-	})
-	if err != nil || len(resp.Diagnostics) > 0 {
-		s.t.Fatalf("open: %v %s", err, protoDiags(resp.Diagnostics))
-	}
-	v, err := resp.Result.Unmarshal(s.schema.ValueType())
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	out := map[string]tftypes.Value{}
-	if err := v.As(&out); err != nil {
-		s.t.Fatal(err)
-	}
-	return out, resp.Private, resp.RenewAt
-}
-
-func protoString(t *testing.T, v tftypes.Value) string {
-	t.Helper()
-	var s string
-	if err := v.As(&s); err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
-func protoPerms(m map[string]string) tftypes.Value {
-	vals := map[string]tftypes.Value{}
-	for k, v := range m {
-		vals[k] = tftypes.NewValue(tftypes.String, v)
-	}
-	return tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, vals)
-}
-
 // TestEphemeralToken_renewAndClose drives the protocol as Terraform does:
 // Open saves and asks for renewal 10 % of ttl before expiry; Renew saves the
 // same permissions again from the private data; Close revokes.
 func TestEphemeralToken_renewAndClose(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
-	s := newEphemeralServer(t, e)
+	s := newProtoServer(t, e)
 	start := e.Clock.Now()
 	perms := map[string]string{"orders": "pw"}
 
-	result, private, renewAt := s.Open(map[string]tftypes.Value{
+	result, private, renewAt := s.OpenToken(map[string]tftypes.Value{
 		"ttl":         tftypes.NewValue(tftypes.Number, 600),
 		"permissions": protoPerms(perms),
 	})
@@ -476,8 +373,8 @@ func TestEphemeralToken_renewAndClose(t *testing.T) {
 func TestEphemeralToken_closeKeeps(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
-	s := newEphemeralServer(t, e)
-	_, private, _ := s.Open(map[string]tftypes.Value{
+	s := newProtoServer(t, e)
+	_, private, _ := s.OpenToken(map[string]tftypes.Value{
 		"token":           tftypes.NewValue(tftypes.String, "kept-"+randomHex(t, 4)),
 		"ttl":             tftypes.NewValue(tftypes.Number, 62),
 		"revoke_on_close": tftypes.NewValue(tftypes.Bool, false),
@@ -500,7 +397,7 @@ func TestEphemeralToken_closeKeeps(t *testing.T) {
 func TestEphemeralToken_closeWithoutPrivateData(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
-	s := newEphemeralServer(t, e)
+	s := newProtoServer(t, e)
 	resp, err := s.srv.CloseEphemeralResource(context.Background(), &tfprotov6.CloseEphemeralResourceRequest{TypeName: "realtime_token"})
 	if err != nil || len(resp.Diagnostics) != 1 || !strings.Contains(resp.Diagnostics[0].Summary, "Ephemeral token data missing") {
 		t.Fatalf("close without private data: %v %s", err, protoDiags(resp.Diagnostics))

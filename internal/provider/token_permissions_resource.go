@@ -102,9 +102,10 @@ func (r *tokenPermissionsResource) Schema(_ context.Context, _ resource.SchemaRe
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "A stable identifier that does not reveal the token: the SHA-256 (hex) of the " +
-					"application key, `:` and the token (`token` or `token_wo`). Known at plan time when the token is. " +
-					"With `token_wo` it is the only trace of the token in state, and the provider checks the " +
-					"configured token against it before every save.",
+					"application key, `:` and the token (`token` or `token_wo`). Known at plan time with `token`; with " +
+					"`token_wo` (whose value may differ between plan and apply) known after the first apply. With " +
+					"`token_wo` it is the only trace of the token in state, and the provider checks the configured " +
+					"token against it before every save.",
 				Computed:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
@@ -121,11 +122,11 @@ func (r *tokenPermissionsResource) Schema(_ context.Context, _ resource.SchemaRe
 			"token_wo": schema.StringAttribute{
 				MarkdownDescription: "The token as a write-only value (Terraform 1.11 and later): the same rules as " +
 					"`token`, but it is never stored in a plan or state; it can come from an ephemeral value. " +
-					"Requires `token_wo_version`; exactly one of `token` and `token_wo` is required.\n\n" +
+					"Requires `token_wo_version`; exactly one of `token` and `token_wo` is required. " +
 					"Terraform cannot see a change of a write-only value: change `token_wo_version` with it, which " +
 					"replaces the resource. Saves (creating, changing `permissions`, `ttl` or `private`, renewing) " +
 					"read the token from the configuration and check it against `id`; when it holds another token " +
-					"without a new `token_wo_version`, a plan that would save fails and any other plan warns.\n\n" +
+					"without a new `token_wo_version`, a plan that would save fails and any other plan warns. " +
 					"**Destroy does not revoke it.** Terraform gives a write-only value to create and update only, and " +
 					"the provider keeps no copy (a provider's private state is stored in the state file too, which " +
 					"would defeat write-only). So destroying the resource, or replacing it after a " +
@@ -146,8 +147,8 @@ func (r *tokenPermissionsResource) Schema(_ context.Context, _ resource.SchemaRe
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 			},
 			"permissions": schema.MapAttribute{
-				MarkdownDescription: permissionsDescription("Changing it re-saves in place: the token then holds " +
-					"exactly these permissions."),
+				MarkdownDescription: permissionsDescription("Rewriting `\"pw\"` as `\"wp\"` shows no difference. " +
+					"Changing it re-saves in place: the token then holds exactly these permissions."),
 				Required:      true,
 				ElementType:   LettersType{},
 				Validators:    permissionsValidators(),
@@ -192,8 +193,8 @@ func (r *tokenPermissionsResource) Schema(_ context.Context, _ resource.SchemaRe
 // permissions; change says what changing it does.
 func permissionsDescription(change string) string {
 	return fmt.Sprintf("Channel → permission letters: `r` read (subscribe), `w` write "+
-		"(send; implies read), `p` presence. The letters are a set: `\"pw\"` and `\"wp\"` are the same and "+
-		"never show a difference. A key may be a channel (1 to %d bytes; letters, digits and `_ - : / .`) "+
+		"(send; implies read), `p` presence. The letters are a set: `\"pw\"` and `\"wp\"` are the same. "+
+		"A key may be a channel (1 to %d bytes; letters, digits and `_ - : / .`) "+
 		"or a main channel's wildcard such as `main:*`, which covers every `main:<sub>` but not `main`; "+
 		"an exact entry wins over the wildcard. 1 to %d entries. %s", ortc.MaxChannelBytes, ortc.MaxPermissions, change)
 }
