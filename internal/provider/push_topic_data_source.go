@@ -41,17 +41,22 @@ func (d *pushTopicDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			"provider's private key. A push to a topic without devices fails, so this can guard a " +
 			"`realtime_message` with `delivery = \"push\"`.",
 		Attributes: map[string]schema.Attribute{
-			"topic": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("The push topic: 1 to %d bytes of letters, digits and `_ - :` "+
-					"(no `/` or `.`).", ortc.MaxChannelBytes),
-				Required:   true,
-				Validators: topicValidators(),
-			},
+			"topic": topicAttribute(),
 			"subscribed": schema.BoolAttribute{
 				MarkdownDescription: "`true` when at least one device is subscribed to the topic.",
 				Computed:            true,
 			},
 		},
+	}
+}
+
+// topicAttribute is the required `topic` of the push data sources.
+func topicAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: fmt.Sprintf("The push topic: 1 to %d bytes of letters, digits and `_ - :` "+
+			"(no `/` or `.`).", ortc.MaxChannelBytes),
+		Required:   true,
+		Validators: topicValidators(),
 	}
 }
 

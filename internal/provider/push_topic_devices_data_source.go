@@ -8,8 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/ortc-terraform/terraform-provider-realtime/internal/ortc"
 )
 
 var (
@@ -44,12 +42,7 @@ func (d *pushTopicDevicesDataSource) Schema(_ context.Context, _ datasource.Sche
 			"there are. Reads every page of the push API's device list (one request per 100 devices) with the " +
 			"provider's private key. Device tokens are sensitive: they address a person's device.",
 		Attributes: map[string]schema.Attribute{
-			"topic": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("The push topic: 1 to %d bytes of letters, digits and `_ - :` "+
-					"(no `/` or `.`).", ortc.MaxChannelBytes),
-				Required:   true,
-				Validators: topicValidators(),
-			},
+			"topic": topicAttribute(),
 			"tokens": schema.ListAttribute{
 				MarkdownDescription: "Every device token subscribed to the topic, sorted (byte order), each once. " +
 					"Empty for a topic without devices. Sensitive.",
