@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 )
 
 // AuthenticateInput is a token's full set of channel permissions.
@@ -54,7 +53,7 @@ func (c *Client) Authenticate(ctx context.Context, in AuthenticateInput) error {
 	if in.Private {
 		pvt = "1"
 	}
-	f := form{}
+	f := newForm(256)
 	f.add("AT", in.Token)
 	f.add("PVT", pvt)
 	f.add("AK", c.appKey)
@@ -81,10 +80,18 @@ const formType = "application/x-www-form-urlencoded"
 
 // form is an ordered form body. url.Values would sort the fields; keeping
 // the vendor's order makes request bodies read like the reference.
-type form []string
+type form struct{ b []byte }
+
+// newForm starts a form with room for about size bytes.
+func newForm(size int) form { return form{b: make([]byte, 0, size)} }
 
 func (f *form) add(name, value string) {
-	*f = append(*f, url.QueryEscape(name)+"="+url.QueryEscape(value))
+	if len(f.b) > 0 {
+		f.b = append(f.b, '&')
+	}
+	f.b = append(f.b, url.QueryEscape(name)...)
+	f.b = append(f.b, '=')
+	f.b = append(f.b, url.QueryEscape(value)...)
 }
 
-func (f form) encode() []byte { return []byte(strings.Join(f, "&")) }
+func (f form) encode() []byte { return f.b }

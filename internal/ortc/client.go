@@ -66,7 +66,8 @@ type Options struct {
 	// PushURL is the mobile-push API; default DefaultPushURL.
 	PushURL string
 	// HTTPClient is the base client: its Transport (connection pool) and
-	// redirect policy are reused, its Timeout is replaced by Timeout.
+	// redirect policy are reused; its Timeout is not (Timeout bounds each
+	// attempt instead).
 	// Default: a new client with its own pooled transport.
 	HTTPClient *http.Client
 	// Timeout bounds each attempt; default DefaultTimeout.
@@ -108,6 +109,8 @@ type Client struct {
 	// httpClient is the per-attempt client under http; kept to close idle
 	// connections on Close.
 	httpClient *http.Client
+	// timeout bounds each attempt, reading the answer included.
+	timeout time.Duration
 
 	bal balancer
 }
@@ -208,9 +211,13 @@ func New(o Options) (*Client, error) {
 		next = newTransport(c.concurrency)
 	}
 	hc.Transport = &attemptTransport{client: c, next: next}
-	// http.Client.Timeout covers one attempt including reading the body,
-	// which is what "timeout per request" means in the contract.
-	hc.Timeout = timeout
+	// The per-attempt timeout ("timeout per request" in the contract) is a
+	// context deadline that attemptTransport sets and the answer's body
+	// ends; not http.Client.Timeout, which for a transport net/http does not
+	// recognise (this wrapper) takes its legacy path on every request: a
+	// timer, a goroutine and a cancel channel (see BENCHMARKS.md, note B).
+	hc.Timeout = 0
+	c.timeout = timeout
 	c.httpClient = &hc
 
 	c.http = &retryablehttp.Client{

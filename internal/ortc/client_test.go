@@ -54,7 +54,7 @@ func TestNew_defaultsAndNoNetwork(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.clusterURL != DefaultClusterURL || c.pushURL != DefaultPushURL || c.userAgent != DefaultUserAgent ||
-		c.concurrency != DefaultConcurrency || c.http.RetryMax != DefaultMaxRetries || c.httpClient.Timeout != DefaultTimeout {
+		c.concurrency != DefaultConcurrency || c.http.RetryMax != DefaultMaxRetries || c.timeout != DefaultTimeout {
 		t.Errorf("defaults not applied: %+v", c)
 	}
 	if c.ApplicationKey() != "k" {
@@ -73,8 +73,8 @@ func TestNew_keepsTheCallersHTTPClient(t *testing.T) {
 	if base.Timeout != time.Hour || base.Transport != nil {
 		t.Error("New changed the caller's http.Client")
 	}
-	if c.httpClient.Timeout != 3*time.Second {
-		t.Errorf("per-attempt timeout %v", c.httpClient.Timeout)
+	if c.timeout != 3*time.Second || c.httpClient.Timeout != 0 {
+		t.Errorf("per-attempt timeout %v, http.Client.Timeout %v", c.timeout, c.httpClient.Timeout)
 	}
 	if _, err := c.Send(testContext(t), SendInput{Channel: "ch", Message: "m"}); err != nil {
 		t.Fatal(err)

@@ -112,7 +112,9 @@ func (c *Client) deliver(ctx context.Context, op, path, channel, message, token,
 	}
 
 	body := func(m string) []byte {
-		f := form{}
+		// Room for the escaped part (a byte escapes to at most 3) and the
+		// other fields.
+		f := newForm(3*len(m) + len(c.appKey) + len(token) + len(c.privateKey) + len(channel) + 32)
 		f.add("AK", c.appKey)
 		if token != "" {
 			f.add("AT", token)
@@ -134,14 +136,17 @@ func (c *Client) deliver(ctx context.Context, op, path, channel, message, token,
 	// part's call also scrubs its own chunk.
 	secretMessage := slices.Contains(secretsFrom(ctx), message)
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	// The first failing part of several cancels the others.
+	cancel := context.CancelFunc(func() {})
+	if len(parts) > 1 {
+		ctx, cancel = context.WithCancel(ctx)
+		defer cancel()
+	}
 	var (
 		wg       sync.WaitGroup
 		mu       sync.Mutex // guards firstErr, seq and the calls to progress
 		firstErr error
 		seq      string
-		sem      = make(chan struct{}, c.concurrency)
 		launched int
 	)
 	sendPart := func(part int, m string) {
@@ -182,6 +187,7 @@ func (c *Client) deliver(ctx context.Context, op, path, channel, message, token,
 		launched = 1
 		sendPart(1, parts[0])
 	} else {
+		sem := make(chan struct{}, c.concurrency)
 	launch:
 		for i, m := range parts {
 			select {

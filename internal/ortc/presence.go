@@ -30,7 +30,7 @@ func (c *Client) EnablePresence(ctx context.Context, channel string, metadata bo
 	if metadata {
 		md = "1"
 	}
-	f := form{}
+	f := newForm(128)
 	f.add("privatekey", c.privateKey)
 	f.add("metadata", md)
 	_, err := c.do(ctx, call{
@@ -51,7 +51,7 @@ func (c *Client) DisablePresence(ctx context.Context, channel string) error {
 	if err := c.requirePrivateKey("presence_disable"); err != nil {
 		return err
 	}
-	f := form{}
+	f := newForm(128)
 	f.add("privatekey", c.privateKey)
 	_, err := c.do(ctx, call{
 		op: "presence_disable", kind: idempotent, method: http.MethodPost, onServer: true,

@@ -203,7 +203,7 @@ func (c *Client) connectionError(st *callState, req *http.Request, attempts int,
 	// timeout; Go words it either way, say it plainly.
 	var ne net.Error
 	if (errors.As(cause, &ne) && ne.Timeout()) || errors.Is(cause, context.DeadlineExceeded) {
-		msg = fmt.Sprintf("no answer within the request timeout of %s (%s)", c.httpClient.Timeout, msg)
+		msg = fmt.Sprintf("no answer within the request timeout of %s (%s)", c.timeout, msg)
 	}
 	return &ConnectionError{
 		Op:       st.op,
@@ -365,6 +365,46 @@ type attemptTransport struct {
 }
 
 func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	// The attempt's deadline: it ends when the answer's body is read to its
+	// end or closed, so it covers reading the answer too.
+	var cancel context.CancelFunc = func() {}
+	if t.client.timeout > 0 {
+		var ctx context.Context
+		ctx, cancel = context.WithTimeout(req.Context(), t.client.timeout)
+		req = req.WithContext(ctx)
+	}
+	resp, err := t.attempt(req)
+	if err != nil || resp == nil || resp.Body == nil {
+		cancel()
+		return resp, err
+	}
+	resp.Body = &attemptBody{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+// attemptBody ends the attempt's deadline once the body is done with. On the
+// read that reaches the end, net/http has already put the connection back
+// in its pool, so ending the context then does not cost the keep-alive.
+type attemptBody struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *attemptBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil {
+		b.cancel()
+	}
+	return n, err
+}
+
+func (b *attemptBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}
+
+func (t *attemptTransport) attempt(req *http.Request) (*http.Response, error) {
 	st := stateFrom(req.Context())
 	if st == nil {
 		return t.next.RoundTrip(req)

@@ -3,7 +3,10 @@ package ortc
 import (
 	"context"
 	"errors"
+	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -246,6 +249,70 @@ func TestTimeout_perAttempt(t *testing.T) {
 	mustContain(t, err.Error(), "no answer within the request timeout of 100ms")
 	if elapsed := time.Since(start); elapsed > 2*time.Second {
 		t.Errorf("took %v, want about the 100ms timeout", elapsed)
+	}
+}
+
+// The per-attempt timeout covers reading the answer, not only its headers:
+// an answer whose body stalls fails within the timeout.
+func TestTimeout_coversTheAnswersBody(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "5")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write([]byte("nu"))
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
+		}
+		select {
+		case <-r.Context().Done():
+		case <-time.After(3 * time.Second):
+		}
+	})
+	c := newTestClient(t, Options{ServerURL: srv.URL, Timeout: 100 * time.Millisecond, MaxRetries: -1})
+	start := time.Now()
+	_, err := c.Presence(testContext(t), "tok", "ch")
+	if err == nil {
+		t.Fatal("a stalled answer was accepted")
+	}
+	mustContain(t, err.Error(), "no answer within the request timeout of 100ms")
+	if elapsed := time.Since(start); elapsed > 2*time.Second {
+		t.Errorf("took %v, want about the 100ms timeout", elapsed)
+	}
+}
+
+// The per-attempt deadline ends with the answer without costing the
+// keep-alive: sequential calls, each under the timeout, share one connection.
+func TestTimeout_keepsTheConnectionAlive(t *testing.T) {
+	t.Parallel()
+	var conns atomic.Int32
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		if r.Method == http.MethodGet {
+			_, _ = w.Write([]byte(`{"subscriptions":0,"metadata":{}}`))
+			return
+		}
+		w.WriteHeader(http.StatusCreated)
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	c := newTestClient(t, Options{ServerURL: srv.URL, Timeout: 5 * time.Second})
+	ctx := testContext(t)
+	for i := range 50 {
+		if i%2 == 0 {
+			if _, err := c.Send(ctx, SendInput{Channel: "ch", Message: "m"}); err != nil {
+				t.Fatal(err)
+			}
+		} else if _, err := c.Presence(ctx, "tok", "ch"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := conns.Load(); n != 1 {
+		t.Errorf("50 sequential calls opened %d connections, want 1", n)
 	}
 }
 

@@ -329,17 +329,15 @@ func (r *report) notes(p printer, applyRatio, planRatio, clientRatio float64) {
 		p("`realtime_channel_presence` %.2f / %.2f. Terraform starts %s provider processes for an apply and %s for a plan ",
 			cpuRatio(o.realtime, o.floor, false), cpuRatio(o.realtime, o.floor, true), r.processes(bench.Apply), r.processes(bench.Plan))
 		p("(item 1), and go-plugin generates a P-521 TLS certificate in each.\n\n")
-		p("One part is waste we can remove: with `TF_LOG_SDK*` and `TF_LOG_PROVIDER*` unset, terraform-plugin-go, the framework ")
-		p("and the provider's own `tflog` calls log at TRACE (terraform-plugin-log takes an unset level as TRACE), so every RPC ")
-		p("serialises a dozen JSON log lines to stderr, which Terraform parses and drops unless `TF_LOG` or `TF_LOG_PROVIDER` is set. ")
-		p("Silencing them (*SDK logs off*) brings the ratio to ")
-		p("%.2f (apply) and %.2f (plan) × `terraform_data`, saving %.0f%% and %.0f%% of the command's wall time (%.0f%% and %.0f%% of its CPU time). ",
-			ratio(o.quiet, o.floor, false), ratio(o.quiet, o.floor, true),
-			100*(1-ratio(o.quiet, o.realtime, false)), 100*(1-ratio(o.quiet, o.realtime, true)),
-			100*(1-cpuRatio(o.quiet, o.realtime, false)), 100*(1-cpuRatio(o.quiet, o.realtime, true)))
-		p("**Issue-worthy**: `main.go` could default ")
-		p("`TF_LOG_SDK`, `TF_LOG_SDK_PROTO`, `TF_LOG_SDK_FRAMEWORK` and `TF_LOG_PROVIDER_REALTIME` to `off` in its own process ")
-		p("when Terraform was started with neither `TF_LOG` nor `TF_LOG_PROVIDER` and none of those is set (nobody can read the lines then). The rest is the price of being a plugin: ")
+		p("With `TF_LOG_SDK*` and `TF_LOG_PROVIDER*` unset, terraform-plugin-go, the framework and `tflog` log at TRACE ")
+		p("(terraform-plugin-log takes an unset level as TRACE): every RPC serialises a dozen JSON log lines to stderr, which ")
+		p("Terraform parses and drops unless `TF_LOG` or `TF_LOG_PROVIDER` is set. The provider's `main.go` ")
+		p("(`quietLogsUnlessAsked`) turns those loggers off in its own process when nobody asked for logs, so its rows with ")
+		p("and without *SDK logs off* should be alike (apply %.2f, plan %.2f × each other here); the no-op floor provider does ",
+			ratio(o.quiet, o.realtime, false), ratio(o.quiet, o.realtime, true))
+		p("not, and pays for them: *SDK logs off* is its fair row. Against it, `realtime_channel_presence` is %.2f (apply) and ",
+			ratio(o.realtime, o.quietPlugin, false))
+		p("%.2f (plan). The rest is the price of being a plugin: ", ratio(o.realtime, o.quietPlugin, true))
 		p("the target is only reachable against a plugin floor, not against `terraform_data`.\n\n")
 	}
 
@@ -348,18 +346,17 @@ func (r *report) notes(p printer, applyRatio, planRatio, clientRatio float64) {
 		p("The target holds.\n\n")
 	} else {
 		p("The target (≤ %.2f) does not hold: %.2f. The emulator's work is the same on both sides (same process, same forms), ", clientTarget, clientRatio)
-		p("so the difference is the client's. Profiled causes at the time of writing (`go test -cpuprofile`, then ")
-		p("`pprof -diff_base` of the two benchmarks):\n\n")
-		p("1. `internal/ortc/client.go` `New` sets `http.Client.Timeout` while the client's transport is wrapped ")
-		p("(`attemptTransport` in `transport.go`). For a transport it does not recognise, `net/http` (`setRequestCancel`) ")
-		p("takes its legacy path on every request: a `reflect` type-name check, a timer and a goroutine. Leaving the ")
-		p("`*http.Transport` as the `http.Client`'s transport (the attempt bookkeeping can move to retryablehttp's hooks and ")
-		p("`CheckRetry`) gets the fast path with the same per-attempt timeout. (A per-attempt `context.WithTimeout` cancelled ")
-		p("on `Body.Close` avoids it too, but cancelling can race the connection's return to the pool: keep-alive breaks now and then.)\n")
-		p("2. `internal/ortc/messages.go` `deliver` starts a goroutine per part even for a one-part message; the new ")
-		p("goroutine's stack then grows (`runtime.copystack`) on every send. A one-part message can be sent on the caller's goroutine.\n")
-		p("3. The rest: `go-retryablehttp`'s request wrapping, input validation, framing and form building (%s vs %s allocations per send).\n\n",
+		p("so the difference is the client's. What it does that the raw loop does not (profiled with `go test -cpuprofile` ")
+		p("and `-memprofile`, %s vs %s allocations per send): ",
 			fmtMedian(bench.Metric(r.gobench.lines, "BenchmarkClientSend", "allocs/op")), fmtMedian(bench.Metric(r.gobench.lines, "BenchmarkRawHTTPSend", "allocs/op")))
+		p("validating the input, framing the message and building the form; `go-retryablehttp`'s request wrapping ")
+		p("(a request copy, a body reader per attempt, the retry check); the per-attempt deadline (a context and a timer, ")
+		p("which `http.Client.Timeout` would cost too); the operation's state in the request context and the secrets ")
+		p("scrubbed from any error. Two costs found earlier are gone: `http.Client.Timeout` on the wrapped transport took ")
+		p("`net/http`'s legacy cancel path (a goroutine and a timer per request; now a context deadline ended with the answer's body, ")
+		p("keep-alive kept, `TestTimeout_keepsTheConnectionAlive`), and a goroutine per one-part message. What is left is ")
+		p("the price of retries, of scrubbing secrets and of checking input before any request: worth an issue only if ")
+		p("sends of many small messages, not round trips, ever bound a run.\n\n")
 		p("None of this is an extra round trip: the emulator counts exactly one send per call.\n\n")
 	}
 
