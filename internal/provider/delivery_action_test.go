@@ -520,6 +520,35 @@ func (probeAction) Invoke(context.Context, action.InvokeRequest, *action.InvokeR
 
 // Acceptance-test helpers shared by the three actions' tests.
 
+// actionRefusal is an action configuration (lines of the action block) that
+// the plan must refuse with an error matching want.
+type actionRefusal struct {
+	name  string
+	lines []string
+	want  *regexp.Regexp
+}
+
+// testActionRefusedAtPlan runs each refusal as a plan of an action of kind
+// with a trigger: the plan fails as wanted and the emulator counts no request.
+func testActionRefusedAtPlan(t *testing.T, kind deliveryKind, cases []actionRefusal) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newTestEnv(t)
+			acc.ParallelTest(t, acc.TestCase{
+				ProtoV6ProviderFactories: e.Factories(),
+				TerraformVersionChecks:   atLeast14,
+				Steps: []acc.TestStep{{
+					Config:      e.ProviderBlock() + actionBlock(kind, tc.lines...) + triggerResource(kind, "v1"),
+					PlanOnly:    true, // refused by the plan, not at apply
+					ExpectError: tc.want,
+				}},
+			})
+			e.ExpectNoRequests()
+		})
+	}
+}
+
 // actionBlock is an action "realtime_<kind>" "x" block of config lines.
 func actionBlock(kind deliveryKind, lines ...string) string {
 	return fmt.Sprintf("action \"realtime_%s\" \"x\" {\n  config {\n    %s\n  }\n}\n", kind, strings.Join(lines, "\n    "))

@@ -57,11 +57,7 @@ func TestAccPublishAction_triggers(t *testing.T) {
 }
 
 func TestAccPublishAction_validation(t *testing.T) {
-	for _, tc := range []struct {
-		name  string
-		lines []string
-		want  *regexp.Regexp
-	}{
+	testActionRefusedAtPlan(t, deliveryPublish, []actionRefusal{
 		{"payload does not exist on publish", []string{`channels = ["a"]`, `message = "m"`, `payload = jsonencode({})`},
 			errRe(`An argument named "payload" is not expected here.`)},
 		{"51 channels", []string{"channels = " + hclList(channelNames("c", 51)...), `message = "m"`},
@@ -70,21 +66,7 @@ func TestAccPublishAction_validation(t *testing.T) {
 			errRe(`ttl must be 0 (the plan's retention) to 2147483647 seconds; got -1.`)},
 		{"a channel too long", []string{"channels = " + hclList(fmt.Sprintf("%0100d", 0)), `message = "m"`},
 			errRe(`channels[0]: channel names must be 1 to 99 bytes long; got 100 bytes.`)},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			e := newTestEnv(t)
-			acc.ParallelTest(t, acc.TestCase{
-				ProtoV6ProviderFactories: e.Factories(),
-				TerraformVersionChecks:   atLeast14,
-				Steps: []acc.TestStep{{
-					Config:      e.ProviderBlock() + actionBlock(deliveryPublish, tc.lines...) + triggerResource(deliveryPublish, "v1"),
-					PlanOnly:    true, // refused by the plan, not at apply
-					ExpectError: tc.want,
-				}},
-			})
-			e.ExpectNoRequests()
-		})
-	}
+	})
 }
 
 // TestAccPublishAction_partialFailure: publish goes channel after channel;

@@ -55,11 +55,7 @@ func TestAccPushAction_triggers(t *testing.T) {
 }
 
 func TestAccPushAction_validation(t *testing.T) {
-	for _, tc := range []struct {
-		name  string
-		lines []string
-		want  *regexp.Regexp
-	}{
+	testActionRefusedAtPlan(t, deliveryPush, []actionRefusal{
 		{"ttl does not exist on push", []string{`channels = ["a"]`, `message = "m"`, `ttl = 60`},
 			errRe(`An argument named "ttl" is not expected here.`)},
 		{"token does not exist on push", []string{`channels = ["a"]`, `message = "m"`, `token = "tok"`},
@@ -72,21 +68,7 @@ func TestAccPushAction_validation(t *testing.T) {
 			regexp.MustCompile(`Invalid JSON String Value`)},
 		{"a topic with a slash", []string{`channels = ["news/eu"]`, `message = "m"`},
 			errRe(`channels[0]: push topics may contain only letters, digits, _ - :; got "news/eu".`)},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			e := newTestEnv(t)
-			acc.ParallelTest(t, acc.TestCase{
-				ProtoV6ProviderFactories: e.Factories(),
-				TerraformVersionChecks:   atLeast14,
-				Steps: []acc.TestStep{{
-					Config:      e.ProviderBlock() + actionBlock(deliveryPush, tc.lines...) + triggerResource(deliveryPush, "v1"),
-					PlanOnly:    true, // refused by the plan, not at apply
-					ExpectError: tc.want,
-				}},
-			})
-			e.ExpectNoRequests()
-		})
-	}
+	})
 }
 
 // TestAccPushAction_failure: a topic with no device is refused by the API;

@@ -78,11 +78,7 @@ func TestAccSendAction_oneChannelMultiPart(t *testing.T) {
 // TestAccSendAction_validation: what the action cannot take is refused at
 // plan time, naming the attribute and the rule, before any request.
 func TestAccSendAction_validation(t *testing.T) {
-	for _, tc := range []struct {
-		name  string
-		lines []string
-		want  *regexp.Regexp
-	}{
+	testActionRefusedAtPlan(t, deliverySend, []actionRefusal{
 		{"ttl does not exist on send", []string{`channels = ["a"]`, `message = "m"`, `ttl = 60`},
 			errRe(`An argument named "ttl" is not expected here.`)},
 		{"payload does not exist on send", []string{`channels = ["a"]`, `message = "m"`, `payload = jsonencode({})`},
@@ -109,21 +105,7 @@ func TestAccSendAction_validation(t *testing.T) {
 			errRe(`token: tokens may contain only letters, digits, _ - : / .`)},
 		{"no channels attribute", []string{`message = "m"`},
 			errRe(`The argument "channels" is required, but no definition was found.`)},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			e := newTestEnv(t)
-			acc.ParallelTest(t, acc.TestCase{
-				ProtoV6ProviderFactories: e.Factories(),
-				TerraformVersionChecks:   atLeast14,
-				Steps: []acc.TestStep{{
-					Config:      e.ProviderBlock() + actionBlock(deliverySend, tc.lines...) + triggerResource(deliverySend, "v1"),
-					PlanOnly:    true, // refused by the plan, not at apply
-					ExpectError: tc.want,
-				}},
-			})
-			e.ExpectNoRequests()
-		})
-	}
+	})
 }
 
 // TestAccSendAction_checkedAgainAtInvoke: a channel known only after apply
