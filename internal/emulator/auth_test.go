@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"net/url"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -176,4 +177,148 @@ func TestLenientBodies(t *testing.T) {
 	if len(toks) != 5 || !toks[1].Private || toks[1].TTL != 100 || toks[1].Permissions["main:*"] != "w" || toks[2].Permissions["x"] != "r" {
 		t.Fatalf("tokens %+v", toks)
 	}
+}
+
+// TestLenientRoutes takes TestLenientBodies to every route: a JSON body, a
+// form body under a wrong or missing Content-Type, query parameters merged
+// into either (the body winning name by name) and a trailing slash. Each
+// case checks what the emulator recorded, not only the status: a parameter
+// that is silently dropped still answers 200.
+func TestLenientRoutes(t *testing.T) {
+	const (
+		js       = `{"AK":"app1","PK":"pk1",`
+		push     = `{` + creds + `,`
+		enabled  = "Presence enabled."
+		disabled = "Presence disabled."
+		pushOK   = "null"
+	)
+	for _, tc := range []struct {
+		name, path, ctype, body string
+		status                  int
+		answer                  string
+		state                   string // as lenientState writes it
+	}{
+		// JSON bodies on the form routes.
+		{"send, JSON", "/send", jsonType, js + `"C":"ch","M":"abcdefgh_1-1_hi"}`, 201, "", "msg send ch hi"},
+		{"publish, JSON with a number TTL", "/publish", jsonType, js + `"C":"ch","M":"hi","TTL":60}`, 201, "1", "msg publish ch hi ttl=60 seq=1"},
+		{"sendbatch, JSON", "/sendbatch", jsonType, js + `"C":"a,b","M":"hi"}`, 201, "", "msg sendbatch a hi; msg sendbatch b hi"},
+		{"presence enable, JSON metadata true", "/presence/enable/app1/room", jsonType, `{"privatekey":"pk1","metadata":true}`, 200, enabled, "presence room metadata"},
+		{`presence enable, JSON metadata "1"`, "/presence/enable/app1/room", jsonType, `{"privatekey":"pk1","metadata":"1"}`, 200, enabled, "presence room metadata"},
+		{"presence enable, JSON metadata false", "/presence/enable/app1/room", jsonType, `{"privatekey":"pk1","metadata":false}`, 200, enabled, "presence room"},
+		{"presence disable, JSON", "/presence/disable/app1/room", jsonType, `{"privatekey":"pk1"}`, 200, disabled, ""},
+		{"push publish, JSON labelled as form", "/mp/publish", formType, push + `"channel":"news","message":"m","payload":{"a":1}}`, 200, pushOK, `push publish news m payload={"a":1}`},
+
+		// Form bodies whatever the Content-Type.
+		{"send, form labelled JSON", "/send", jsonType, "AK=app1&PK=pk1&C=ch&M=hi", 201, "", "msg send ch hi"},
+		{"publish, form without Content-Type", "/publish", "", "AK=app1&PK=pk1&C=ch&M=hi&TTL=60", 201, "1", "msg publish ch hi ttl=60 seq=1"},
+		{"sendbatch, form labelled text", "/sendbatch", "text/plain", "AK=app1&PK=pk1&C=a%2Cb&M=hi", 201, "", "msg sendbatch a hi; msg sendbatch b hi"},
+		{"presence enable, form labelled JSON", "/presence/enable/app1/room", jsonType, "privatekey=pk1&metadata=1", 200, enabled, "presence room metadata"},
+		{"presence disable, form without Content-Type", "/presence/disable/app1/room", "", "privatekey=pk1", 200, disabled, ""},
+		{"push publish, form without Content-Type", "/mp/publish", "", "applicationKey=app1&privateKey=pk1&channel=news&message=m&payload=%7B%22a%22%3A1%7D", 200, pushOK, `push publish news m payload={"a":1}`},
+		{"push publishbatch, form labelled JSON", "/mp/publishbatch", jsonType, "applicationKey=app1&privateKey=pk1&channels=news&channels=sport&message=m", 200, pushOK, "push publishbatch news,sport m"},
+
+		// Query parameters on the form routes, under either body.
+		{"send, credentials in the query", "/send?AK=app1&PK=pk1", formType, "C=ch&M=hi", 201, "", "msg send ch hi"},
+		{"publish, TTL in the query of a JSON body", "/publish?TTL=60", jsonType, js + `"C":"ch","M":"hi"}`, 201, "1", "msg publish ch hi ttl=60 seq=1"},
+		{"presence enable, metadata in the query", "/presence/enable/app1/room?metadata=1", formType, "privatekey=pk1", 200, enabled, "presence room metadata"},
+		{"presence enable, private key in the query of a JSON body", "/presence/enable/app1/room?privatekey=pk1", jsonType, `{"metadata":"1"}`, 200, enabled, "presence room metadata"},
+		{"send, the form body wins", "/send?C=other&M=nope", formType, "AK=app1&PK=pk1&C=ch&M=hi", 201, "", "msg send ch hi"},
+		{"send, the JSON body wins", "/send?C=other&M=nope", jsonType, js + `"C":"ch","M":"hi"}`, 201, "", "msg send ch hi"},
+		{"send, a JSON null is absent", "/send?C=ch", jsonType, js + `"C":null,"M":"hi"}`, 201, "", "msg send ch hi"},
+		{"authenticate, a query channel beside the body's", "/authenticate?x=w", formType, "AT=t&AK=app1&PK=pk1&TTL=100&TP=2&x=r&y=r", 201, "", "token t x=r,y=r"},
+
+		// Query parameters on the push routes, under either body: every
+		// field a JSON body lacks is taken from the query.
+		{"push publish, payload in the query", "/mp/publish?payload=%7B%22sound%22%3A%22default%22%7D", jsonType, push + `"channel":"news","message":"m"}`, 200, pushOK, `push publish news m payload={"sound":"default"}`},
+		{"push publish, apns and gcm in the query", "/mp/publish?apns=%7B%22aps%22%3A%7B%7D%7D&gcm=%7B%22data%22%3A%7B%7D%7D", jsonType, push + `"channel":"news","message":"m"}`, 200, pushOK, `push publish news m apns={"aps":{}} gcm={"data":{}}`},
+		{"push publish, everything in the query", "/mp/publish?applicationKey=app1&privateKey=pk1&channel=news&message=m&payload=%7B%7D", jsonType, "{}", 200, pushOK, "push publish news m payload={}"},
+		{"push publishbatch, channels in the query", "/mp/publishbatch?channels=news&channels=sport", jsonType, push + `"message":"m"}`, 200, pushOK, "push publishbatch news,sport m"},
+		{"push publishbatch, channels in the query of a form body", "/mp/publishbatch?channels=news", formType, "applicationKey=app1&privateKey=pk1&message=m", 200, pushOK, "push publishbatch news m"},
+		{"push publish, the JSON body wins", "/mp/publish?message=q&channel=sport&payload=%7B%22b%22%3A2%7D", jsonType, push + `"channel":"news","message":"m","payload":{"a":1}}`, 200, pushOK, `push publish news m payload={"a":1}`},
+		{"push publishbatch, the JSON channels win", "/mp/publishbatch?channels=sport", jsonType, push + `"channels":["news"],"message":"m"}`, 200, pushOK, "push publishbatch news m"},
+		{"push publishbatch, the form channels win", "/mp/publishbatch?channels=sport", formType, "applicationKey=app1&privateKey=pk1&channels=news&message=m", 200, pushOK, "push publishbatch news m"},
+		{"push publish, a JSON null is absent", "/mp/publish?payload=%7B%22a%22%3A1%7D", jsonType, push + `"channel":"news","message":"m","payload":null}`, 200, pushOK, `push publish news m payload={"a":1}`},
+		{"push publish, a query payload is checked", "/mp/publish?payload=x", jsonType, push + `"channel":"news","message":"m"}`, 400, `{"exception":"InvalidRequest","message":"Invalid payload: want a JSON object."}`, ""},
+		{"push listtopics, credentials in the query", "/mp/listtopics?applicationKey=app1&privateKey=pk1", jsonType, "{}", 200, `{"topics":["news","sport"],"nextToken":null}`, ""},
+		{"push topicdevices, nextToken in the query", "/mp/topicdevices/news?nextToken=x", jsonType, push[:len(push)-1] + "}", 400, `{"exception":"InvalidRequest","message":"Invalid nextToken: pass the nextToken of the previous page of this listing."}`, ""},
+
+		// A trailing slash on every route that takes a body (the balancer
+		// and presence reads have theirs in TestBalancer and TestPresence).
+		{"authenticate/", "/authenticate/", formType, "AT=t&AK=app1&PK=pk1&TTL=100&TP=1&ch=w", 201, "", "token t ch=w"},
+		{"send/", "/send/", formType, "AK=app1&PK=pk1&C=ch&M=hi", 201, "", "msg send ch hi"},
+		{"publish/", "/publish/", formType, "AK=app1&PK=pk1&C=ch&M=hi", 201, "1", "msg publish ch hi seq=1"},
+		{"sendbatch/", "/sendbatch/", formType, "AK=app1&PK=pk1&C=a%2Cb&M=hi", 201, "", "msg sendbatch a hi; msg sendbatch b hi"},
+		{"presence enable/", "/presence/enable/app1/room/", formType, "privatekey=pk1&metadata=1", 200, enabled, "presence room metadata"},
+		{"presence disable/", "/presence/disable/app1/room/", formType, "privatekey=pk1", 200, disabled, ""},
+		{"push listtopics/", "/mp/listtopics/", jsonType, push[:len(push)-1] + "}", 200, `{"topics":["news","sport"],"nextToken":null}`, ""},
+		{"push topicdevices/", "/mp/topicdevices/news/", jsonType, push[:len(push)-1] + "}", 200, `{"tokens":["d1"],"nextToken":null}`, ""},
+		{"push isTopicSubscribed/", "/mp/isTopicSubscribed/news/", jsonType, push[:len(push)-1] + "}", 200, "true", ""},
+		{"push publish/", "/mp/publish/", jsonType, push + `"channel":"news","message":"m"}`, 200, pushOK, "push publish news m"},
+		{"push publishbatch/", "/mp/publishbatch/", jsonType, push + `"channels":["news","sport"],"message":"m"}`, 200, pushOK, "push publishbatch news,sport m"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, Options{})
+			e.s.AddDevices(testApp, "news", "d1")
+			e.s.AddDevices(testApp, "sport", "d2")
+			// A disable must have something to switch off.
+			if strings.HasPrefix(tc.path, "/presence/disable/") {
+				e.enable("room", "1").expect(t, 200, ctText, enabled)
+			}
+			ctype := ctText
+			if strings.HasPrefix(tc.path, "/mp/") {
+				ctype = ctJSON
+			}
+			e.do("POST", tc.path, tc.ctype, tc.body).expect(t, tc.status, ctype, tc.answer)
+			if got := lenientState(e); got != tc.state {
+				t.Fatalf("recorded %q\nwant     %q", got, tc.state)
+			}
+		})
+	}
+}
+
+// lenientState sums up what the emulator recorded: tokens, presence
+// switches, messages and pushes, one "; "-separated entry each, in the
+// order the emulator lists them.
+func lenientState(e *env) string {
+	var out []string
+	for _, tok := range e.s.Tokens("") {
+		var perms []string
+		for ch, l := range tok.Permissions {
+			perms = append(perms, ch+"="+l)
+		}
+		sort.Strings(perms)
+		out = append(out, "token "+tok.Token+" "+strings.Join(perms, ","))
+	}
+	for _, p := range e.s.Presence("") {
+		if p.Enabled {
+			s := "presence " + p.Channel
+			if p.Metadata {
+				s += " metadata"
+			}
+			out = append(out, s)
+		}
+	}
+	for _, m := range e.s.Messages("") {
+		s := "msg " + m.Endpoint + " " + m.Channel + " " + m.Text
+		if m.TTL != 0 {
+			s += " ttl=" + itoa(m.TTL)
+		}
+		if m.SequenceID != "" {
+			s += " seq=" + m.SequenceID
+		}
+		out = append(out, s)
+	}
+	for _, p := range e.s.Pushes("") {
+		s := "push " + p.Endpoint + " " + strings.Join(p.Channels, ",") + " " + p.Message
+		for _, f := range []struct {
+			name string
+			raw  []byte
+		}{{"payload", p.Payload}, {"apns", p.APNS}, {"gcm", p.GCM}} {
+			if f.raw != nil {
+				s += " " + f.name + "=" + string(f.raw)
+			}
+		}
+		out = append(out, s)
+	}
+	return strings.Join(out, "; ")
 }

@@ -35,6 +35,15 @@
 //     character. A part received again is kept and counted in
 //     Message.Duplicates; its first chunk stays. Only publish takes sequence
 //     ids; send and sendbatch answer 201 with an empty body.
+//   - The query string fills in the names the body lacks, on every route
+//     and under either body: the body wins name by name, and a name in the
+//     body hides all of its query values (a repeated field such as
+//     publishbatch's channels is not extended, authenticate sees no
+//     duplicate channel). A JSON null counts as absent, so the query's
+//     value is taken. Push fields that have a JSON type (message a string,
+//     payload, apns and gcm objects, channels an array) are type-checked
+//     when a JSON body carries them; from a form body or the query they are
+//     text, the object's JSON text or the field repeated.
 //   - JSONP errors are answered 200, like JSONP successes: a script tag
 //     cannot read a status. An invalid callback name is a plain 400.
 //   - The push API answers errors as {"exception":"<Kind>","message":"..."}

@@ -57,9 +57,13 @@ func looksJSON(body []byte) bool {
 	return len(b) > 0 && b[0] == '{'
 }
 
-// mergeQuery appends the query parameters after the body's, so that a name
-// present in both takes the body's value with url.Values.Get, as net/http
-// does for r.Form.
+// mergeQuery adds the query parameters whose names the body does not have:
+// the body wins name by name. A name in the body hides every query value of
+// that name, not only the first (net/http's r.Form appends them), so that a
+// repeated form field such as publishbatch's channels is taken whole from
+// one place, the way a JSON array is, and authenticate does not see a
+// channel "given twice" because a URL carried it too. A JSON null was
+// dropped by parseBody, so the query fills it in.
 func mergeQuery(vals url.Values, rawQuery string) error {
 	if rawQuery == "" {
 		return nil
@@ -69,7 +73,9 @@ func mergeQuery(vals url.Values, rawQuery string) error {
 		return err
 	}
 	for k, vs := range q {
-		vals[k] = append(vals[k], vs...)
+		if _, inBody := vals[k]; !inBody {
+			vals[k] = vs
+		}
 	}
 	return nil
 }

@@ -157,7 +157,7 @@ func (s *Server) pushIsTopicSubscribed(q *request) *reply {
 // notification reads message, payload, apns and gcm.
 func notification(q *request) (Push, *reply) {
 	var p Push
-	if r, ok := q.raw["message"]; ok && r[0] != '"' {
+	if r, ok := q.member("message"); ok && r[0] != '"' {
 		return p, pushBad("Invalid message: want a string.")
 	}
 	if !q.vals.Has("message") {
@@ -177,24 +177,20 @@ func notification(q *request) (Push, *reply) {
 	return p, nil
 }
 
-// jsonObject returns an optional member that must be a JSON object, as
-// sent. With orString, a string holding a JSON object is accepted too (some
-// SDKs encode the payload twice) and the object inside is returned.
+// jsonObject returns an optional parameter that must be a JSON object, as
+// sent. A JSON body's member must be an object; with orString, a string
+// holding a JSON object is accepted too (some SDKs encode the payload
+// twice) and the object inside is returned. From a form body or the query
+// the value is the object's JSON text; empty there means absent.
 func jsonObject(q *request, name string, orString bool) (json.RawMessage, *reply) {
-	var text string
-	if q.raw != nil {
-		r, ok := q.raw[name]
-		if !ok {
-			return nil, nil
-		}
+	text := q.vals.Get(name)
+	if r, ok := q.member(name); ok {
 		if r[0] != '"' {
 			text = string(r)
-		} else if orString {
-			text = q.vals.Get(name)
-		} else {
+		} else if !orString {
 			return nil, pushBad("Invalid " + name + ": want a JSON object.")
 		}
-	} else if text = q.vals.Get(name); text == "" {
+	} else if text == "" {
 		return nil, nil
 	}
 	text = strings.TrimSpace(text)
@@ -229,13 +225,12 @@ func (s *Server) pushPublishBatch(q *request) *reply {
 	if rp != nil {
 		return rp
 	}
-	var channels []string
-	if r, ok := q.raw["channels"]; ok {
+	channels := q.vals["channels"] // a form body or the query repeats the field
+	if r, ok := q.member("channels"); ok {
+		channels = nil
 		if err := json.Unmarshal(r, &channels); err != nil {
 			return pushBad("Invalid channels: want an array of strings.")
 		}
-	} else if q.raw == nil {
-		channels = q.vals["channels"] // a form body repeats the field
 	}
 	if len(channels) == 0 || len(channels) > maxPushChannels {
 		return pushBad("Invalid channels: want an array of 1 to " + strconv.Itoa(maxPushChannels) + " channels.")
