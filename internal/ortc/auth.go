@@ -13,7 +13,7 @@ import (
 type AuthenticateInput struct {
 	Token       string            // the authentication token (a secret)
 	Private     bool              // PVT: a private token
-	TTL         int               // seconds the permissions live, at least MinTTL
+	TTL         int               // seconds the permissions live, MinTTL to MaxTTL
 	Permissions map[string]string // channel -> letters (r, w, p); at most MaxPermissions
 }
 
@@ -24,8 +24,8 @@ func (c *Client) Authenticate(ctx context.Context, in AuthenticateInput) error {
 	if err := ValidateToken(in.Token); err != nil {
 		return err
 	}
-	if in.TTL < MinTTL {
-		return &ValidationError{Field: "ttl", Value: strconv.Itoa(in.TTL), Rule: fmt.Sprintf("must be at least %d seconds", MinTTL)}
+	if in.TTL < MinTTL || in.TTL > MaxTTL {
+		return &ValidationError{Field: "ttl", Value: strconv.Itoa(in.TTL), Rule: fmt.Sprintf("must be %d to %d seconds", MinTTL, MaxTTL)}
 	}
 	if len(in.Permissions) > MaxPermissions {
 		return &ValidationError{Field: "permissions", Value: strconv.Itoa(len(in.Permissions)) + " channels", Rule: fmt.Sprintf("must hold at most %d channels", MaxPermissions)}

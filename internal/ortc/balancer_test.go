@@ -3,6 +3,7 @@ package ortc
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -276,6 +277,53 @@ func TestServer_staleServerIsReplaced(t *testing.T) {
 	}
 	if n := bal.count(""); n != 2 {
 		t.Errorf("%d balancer requests after a good send, want still 2", n)
+	}
+}
+
+// An HTTP error status is an answer: the server the balancer named is up, so
+// it stays cached however many calls fail (and retry) on it. Only a
+// connection-level failure sends the next call to the balancer.
+func TestServer_onlyAConnectionFailureAsksTheBalancerAgain(t *testing.T) {
+	t.Parallel()
+	msg := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/authenticate", "/send":
+			http.Error(w, "Service Unavailable", http.StatusServiceUnavailable)
+		case "/publish":
+			http.Error(w, "Invalid parameter C.", http.StatusBadRequest)
+		case "/sendbatch":
+			hangUp(t, w)
+		default:
+			_, _ = io.WriteString(w, "Presence enabled.")
+		}
+	})
+	bal := newFake(t, func(w http.ResponseWriter, r *http.Request) { balancerAnswer(w, msg.URL) })
+	c := newTestClient(t, Options{ClusterURL: bal.URL, MaxRetries: 2})
+	ctx := testContext(t)
+	for range 2 {
+		var ae *APIError
+		if err := c.Authenticate(ctx, authInput); !errors.As(err, &ae) || ae.Status != 503 || ae.Attempts != 3 {
+			t.Fatalf("authenticate: got %v, want a 503 after 3 attempts", err)
+		}
+		if _, err := c.Send(ctx, SendInput{Channel: "ch", Message: "m"}); !errors.As(err, &ae) || ae.Status != 503 {
+			t.Fatalf("send: got %v, want a 503", err)
+		}
+		if _, err := c.Publish(ctx, PublishInput{Channel: "ch", Message: "m"}); !IsBadRequest(err) {
+			t.Fatalf("publish: got %v, want a 400", err)
+		}
+	}
+	if n := bal.count(""); n != 1 {
+		t.Fatalf("%d balancer requests after %d failed requests, want 1", n, msg.count(""))
+	}
+	var ce *ConnectionError
+	if _, err := c.SendBatch(ctx, SendBatchInput{Channels: []string{"a", "b"}, Message: "m"}); !errors.As(err, &ce) {
+		t.Fatalf("sendbatch: got %v, want a ConnectionError", err)
+	}
+	if err := c.EnablePresence(ctx, "ch", false); err != nil {
+		t.Fatal(err)
+	}
+	if n := bal.count(""); n != 2 {
+		t.Errorf("%d balancer requests, want 2 (one more after the dropped connection)", n)
 	}
 }
 

@@ -35,7 +35,7 @@ type SendBatchInput struct {
 type PublishInput struct {
 	Channel string
 	Message string
-	TTL     int // seconds the message is kept; 0 = the plan's retention
+	TTL     int // seconds the message is kept, at most MaxTTL; 0 = the plan's retention
 	Token   string
 	ID      string
 	// Progress, when set, is called once per accepted part, never concurrently.
@@ -60,7 +60,7 @@ type Delivery struct {
 // Send delivers a message to one channel: POST {server}/send, one per part.
 // It is never retried once a part may have reached the server.
 func (c *Client) Send(ctx context.Context, in SendInput) (*Delivery, error) {
-	if err := validateDeliveryChannel("channel", in.Channel); err != nil {
+	if err := validateConcreteChannel("channel", in.Channel); err != nil {
 		return nil, err
 	}
 	return c.deliver(ctx, "send", "/send", in.Channel, in.Message, in.Token, in.ID, nil, in.Progress)
@@ -69,7 +69,7 @@ func (c *Client) Send(ctx context.Context, in SendInput) (*Delivery, error) {
 // SendBatch delivers a message to several channels: POST {server}/sendbatch
 // with C the comma-joined channels. Authorisation is all or nothing.
 func (c *Client) SendBatch(ctx context.Context, in SendBatchInput) (*Delivery, error) {
-	if err := validateChannelList("channels", in.Channels, MaxSendBatchChannels, validateDeliveryChannel); err != nil {
+	if err := validateChannelList("channels", in.Channels, MaxSendBatchChannels, validateConcreteChannel); err != nil {
 		return nil, err
 	}
 	return c.deliver(ctx, "sendbatch", "/sendbatch", strings.Join(in.Channels, ","), in.Message, in.Token, in.ID, nil, in.Progress)
@@ -79,11 +79,11 @@ func (c *Client) SendBatch(ctx context.Context, in SendBatchInput) (*Delivery, e
 // one per part. The Delivery's SequenceID is the one non-empty answer among
 // the parts (the part that completed the message).
 func (c *Client) Publish(ctx context.Context, in PublishInput) (*Delivery, error) {
-	if err := validateDeliveryChannel("channel", in.Channel); err != nil {
+	if err := validateConcreteChannel("channel", in.Channel); err != nil {
 		return nil, err
 	}
-	if in.TTL < 0 {
-		return nil, &ValidationError{Field: "ttl", Value: strconv.Itoa(in.TTL), Rule: "must be 0 (the plan's retention) or more seconds"}
+	if in.TTL < 0 || in.TTL > MaxTTL {
+		return nil, &ValidationError{Field: "ttl", Value: strconv.Itoa(in.TTL), Rule: fmt.Sprintf("must be 0 (the plan's retention) to %d seconds", MaxTTL)}
 	}
 	ttl := strconv.Itoa(in.TTL)
 	return c.deliver(ctx, "publish", "/publish", in.Channel, in.Message, in.Token, in.ID, &ttl, in.Progress)

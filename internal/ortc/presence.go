@@ -20,7 +20,7 @@ type PresenceInfo struct {
 // main:<x>): POST {server}/presence/enable/{AK}/{channel}. Enabling twice
 // just updates the metadata flag.
 func (c *Client) EnablePresence(ctx context.Context, channel string, metadata bool) error {
-	if err := validatePathChannel(channel); err != nil {
+	if err := validatePathChannel(channel, validateChannel); err != nil {
 		return err
 	}
 	if err := c.requirePrivateKey("presence_enable"); err != nil {
@@ -45,7 +45,7 @@ func (c *Client) EnablePresence(ctx context.Context, channel string, metadata bo
 // {server}/presence/disable/{AK}/{channel}. It succeeds when presence was
 // already off.
 func (c *Client) DisablePresence(ctx context.Context, channel string) error {
-	if err := validatePathChannel(channel); err != nil {
+	if err := validatePathChannel(channel, validateChannel); err != nil {
 		return err
 	}
 	if err := c.requirePrivateKey("presence_disable"); err != nil {
@@ -61,14 +61,14 @@ func (c *Client) DisablePresence(ctx context.Context, channel string) error {
 	return err
 }
 
-// Presence reads a channel's presence with a token that has "p" on it:
-// GET {server}/presence/{AK}/{token}/{channel}. Presence off (the body
-// `null`) is an error that errors.Is ErrPresenceNotEnabled.
+// Presence reads a concrete channel's presence (not "main:*") with a token
+// that has "p" on it: GET {server}/presence/{AK}/{token}/{channel}. Presence
+// off (the body `null`) is an error that errors.Is ErrPresenceNotEnabled.
 func (c *Client) Presence(ctx context.Context, token, channel string) (*PresenceInfo, error) {
 	if err := validatePathToken(token); err != nil {
 		return nil, err
 	}
-	if err := validatePathChannel(channel); err != nil {
+	if err := validatePathChannel(channel, validateConcreteChannel); err != nil {
 		return nil, err
 	}
 	secrets := []string{token, escapeSegment(token)}

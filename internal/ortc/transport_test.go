@@ -231,6 +231,127 @@ func TestRetry_connectionRefused(t *testing.T) {
 	mustContain(t, err.Error(), "ortc: send: POST "+url+"/send", "after 3 attempts")
 }
 
+// The retry policy of every operation: a first request to the operation's
+// route that fails with a 503, or that is dropped after the server read it,
+// is repeated for an idempotent operation and never for a delivery (it may
+// have been delivered). Calls go through the balancer, as by default; its
+// lookups are on another route and not counted.
+func TestRetry_policyOfEveryOperation(t *testing.T) {
+	t.Parallel()
+	const (
+		presenceGet = "/presence/" + testAppKey + "/" + testToken + "/ch"
+		page        = `{"topics":["t"],"tokens":["d"],"nextToken":null}`
+	)
+	answer := func(body string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, body) }
+	}
+	drain := func(seq func(func(string, error) bool)) error {
+		for _, err := range seq {
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	n := PushNotification{Message: "m"}
+	ops := []struct {
+		op         string
+		idempotent bool
+		route      string           // the path the fault hits and requests are counted on
+		ok         http.HandlerFunc // the success answer; nil = 201, empty body
+		call       func(c *Client, ctx context.Context) error
+	}{
+		{"balancer", true, "/server/2.1", func(w http.ResponseWriter, r *http.Request) { balancerAnswer(w, "http://"+r.Host) },
+			func(c *Client, ctx context.Context) error { _, err := c.Server(ctx); return err }},
+		{"authenticate", true, "/authenticate", nil,
+			func(c *Client, ctx context.Context) error { return c.Authenticate(ctx, authInput) }},
+		{"revoke", true, "/authenticate", nil,
+			func(c *Client, ctx context.Context) error { return c.Revoke(ctx, testToken) }},
+		{"presence_enable", true, "/presence/enable/" + testAppKey + "/ch", answer("Presence enabled."),
+			func(c *Client, ctx context.Context) error { return c.EnablePresence(ctx, "ch", true) }},
+		{"presence_disable", true, "/presence/disable/" + testAppKey + "/ch", answer("Presence disabled."),
+			func(c *Client, ctx context.Context) error { return c.DisablePresence(ctx, "ch") }},
+		{"presence_get", true, presenceGet, answer(`{"subscriptions":1,"metadata":{}}`),
+			func(c *Client, ctx context.Context) error { _, err := c.Presence(ctx, testToken, "ch"); return err }},
+		{"topics", true, "/mp/listtopics", answer(page),
+			func(c *Client, ctx context.Context) error { return drain(c.Topics(ctx)) }},
+		{"all_topics", true, "/mp/listtopics", answer(page),
+			func(c *Client, ctx context.Context) error { _, err := c.AllTopics(ctx); return err }},
+		{"topic_devices", true, "/mp/topicdevices/t", answer(page),
+			func(c *Client, ctx context.Context) error { return drain(c.TopicDevices(ctx, "t")) }},
+		{"all_topic_devices", true, "/mp/topicdevices/t", answer(page),
+			func(c *Client, ctx context.Context) error { _, err := c.AllTopicDevices(ctx, "t"); return err }},
+		{"is_topic_subscribed", true, "/mp/isTopicSubscribed/t", answer("true"),
+			func(c *Client, ctx context.Context) error { _, err := c.IsTopicSubscribed(ctx, "t"); return err }},
+		{"send", false, "/send", nil, func(c *Client, ctx context.Context) error {
+			_, err := c.Send(ctx, SendInput{Channel: "ch", Message: "m"})
+			return err
+		}},
+		{"sendbatch", false, "/sendbatch", nil, func(c *Client, ctx context.Context) error {
+			_, err := c.SendBatch(ctx, SendBatchInput{Channels: []string{"a", "b"}, Message: "m"})
+			return err
+		}},
+		{"publish", false, "/publish", answer("1"), func(c *Client, ctx context.Context) error {
+			_, err := c.Publish(ctx, PublishInput{Channel: "ch", Message: "m"})
+			return err
+		}},
+		{"push_publish", false, "/mp/publish", answer("null"),
+			func(c *Client, ctx context.Context) error { return c.PushPublish(ctx, "t", n) }},
+		{"push_publishbatch", false, "/mp/publishbatch", answer("null"),
+			func(c *Client, ctx context.Context) error { return c.PushPublishBatch(ctx, []string{"a", "b"}, n) }},
+	}
+	faults := []struct {
+		name  string
+		fault func(t *testing.T, w http.ResponseWriter)
+	}{
+		{"503", func(_ *testing.T, w http.ResponseWriter) { http.Error(w, http.StatusText(503), 503) }},
+		{"connection dropped", hangUp},
+	}
+	for _, op := range ops {
+		for _, f := range faults {
+			t.Run(op.op+"/"+f.name, func(t *testing.T) {
+				t.Parallel()
+				var hits atomic.Int32
+				srv := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+					switch {
+					case r.URL.Path == op.route && hits.Add(1) == 1:
+						f.fault(t, w)
+					case r.URL.Path == op.route && op.ok != nil:
+						op.ok(w, r)
+					case r.URL.Path == "/server/2.1":
+						balancerAnswer(w, "http://"+r.Host)
+					default:
+						w.WriteHeader(http.StatusCreated)
+					}
+				})
+				// A new connection per request: net/http itself repeats a GET
+				// whose reused connection drops, which would hide the policy.
+				// newTestClient waits 1 to 5 ms between attempts.
+				hc := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+				c := newTestClient(t, Options{ClusterURL: srv.URL + "/server/2.1", PushURL: srv.URL + "/mp", HTTPClient: hc})
+				err := op.call(c, testContext(t))
+				got := srv.count(op.route)
+				if op.idempotent {
+					if err != nil || got != 2 {
+						t.Fatalf("got %v after %d requests, want success after 2 (retried)", err, got)
+					}
+					return
+				}
+				if got != 1 {
+					t.Errorf("%d requests, want exactly 1 (a delivery is never repeated once it may have arrived)", got)
+				}
+				var ae *APIError
+				switch {
+				case f.name == "503" && (!errors.As(err, &ae) || ae.Status != 503 || ae.Attempts != 1):
+					t.Errorf("got %v, want an APIError 503 after 1 attempt", err)
+				case f.name != "503" && !MayHaveArrived(err):
+					t.Errorf("got %v, want a ConnectionError that may have arrived", err)
+				}
+			})
+		}
+	}
+}
+
 func TestTimeout_perAttempt(t *testing.T) {
 	t.Parallel()
 	srv := newFake(t, func(w http.ResponseWriter, r *http.Request) {

@@ -14,6 +14,9 @@ const (
 	// MinTTL is the shortest token life the server accepts (the vendor says
 	// "greater than 61").
 	MinTTL = 62
+	// MaxTTL is the longest token life, and the longest publish TTL: servers
+	// and SDKs read the TTL as a 32-bit integer (the emulator refuses more).
+	MaxTTL = 1<<31 - 1
 	// MaxPermissions is the most channel permissions one token may hold.
 	MaxPermissions = 100
 	// MaxChannelBytes is the longest channel name (iOS caps at 99; the other
@@ -88,23 +91,26 @@ func validateChannel(field, ch string) error {
 	return nil
 }
 
-// validateDeliveryChannel refuses wildcards: a message goes to one channel,
-// and the server would refuse "*" in a channel name anyway.
-func validateDeliveryChannel(field, ch string) error {
+// validateConcreteChannel refuses wildcards where one channel is meant: a
+// message goes to one channel and presence is read per channel; the server
+// answers 400 to "*" in either.
+func validateConcreteChannel(field, ch string) error {
 	if err := validateChannel(field, ch); err != nil {
 		return err
 	}
 	if strings.HasSuffix(ch, ":*") {
-		return &ValidationError{Field: field, Value: quoteValue(ch), Rule: "a message cannot be sent to a wildcard channel"}
+		return &ValidationError{Field: field, Value: quoteValue(ch), Rule: `must be one concrete channel, not a wildcard "<main>:*"`}
 	}
 	return nil
 }
 
-// validatePathChannel also refuses channels that cannot travel as the rest of
-// a URL path: an empty segment or a "." or ".." segment would be rewritten by
-// path cleaning on the way (the server would see another channel).
-func validatePathChannel(ch string) error {
-	if err := ValidateChannel(ch); err != nil {
+// validatePathChannel checks ch with one (validateChannel, or
+// validateConcreteChannel where a wildcard is refused) and also refuses
+// channels that cannot travel as the rest of a URL path: an empty segment or
+// a "." or ".." segment would be rewritten by path cleaning on the way (the
+// server would see another channel).
+func validatePathChannel(ch string, one func(field, ch string) error) error {
+	if err := one("channel", ch); err != nil {
 		return err
 	}
 	for _, seg := range strings.Split(ch, "/") {

@@ -141,6 +141,11 @@ func TestValidation_makesNoRequest(t *testing.T) {
 			in.TTL = 61
 			return c.Authenticate(ctx, in)
 		}},
+		{"authenticate with a TTL above MaxTTL", "ttl", func(ctx context.Context) error {
+			in := ok
+			in.TTL = MaxTTL + 1
+			return c.Authenticate(ctx, in)
+		}},
 		{"authenticate with 101 permissions", "permissions", func(ctx context.Context) error {
 			in := ok
 			in.Permissions = perms(101)
@@ -204,6 +209,10 @@ func TestValidation_makesNoRequest(t *testing.T) {
 			_, err := c.Publish(ctx, PublishInput{Channel: "ch", Message: "m", TTL: -1})
 			return err
 		}},
+		{"publish with a TTL above MaxTTL", "ttl", func(ctx context.Context) error {
+			_, err := c.Publish(ctx, PublishInput{Channel: "ch", Message: "m", TTL: MaxTTL + 1})
+			return err
+		}},
 		{"publish to a bad channel", "channel", func(ctx context.Context) error {
 			_, err := c.Publish(ctx, PublishInput{Channel: "", Message: "m"})
 			return err
@@ -234,6 +243,10 @@ func TestValidation_makesNoRequest(t *testing.T) {
 		}},
 		{"read presence of a bad channel", "channel", func(ctx context.Context) error {
 			_, err := c.Presence(ctx, testToken, "")
+			return err
+		}},
+		{"read presence of a wildcard", "channel", func(ctx context.Context) error {
+			_, err := c.Presence(ctx, testToken, "main:*")
 			return err
 		}},
 		{"list devices of a bad topic", "topic", func(ctx context.Context) error {
@@ -273,6 +286,12 @@ func TestValidation_makesNoRequest(t *testing.T) {
 			return c.PushPublishBatch(ctx, nil, PushNotification{Message: "m"})
 		}},
 	}
+	// The rules of the bounds the server would otherwise answer 400 to.
+	rules := map[string]string{
+		"authenticate with a TTL above MaxTTL": "must be 62 to 2147483647 seconds",
+		"publish with a TTL above MaxTTL":      "must be 0 (the plan's retention) to 2147483647 seconds",
+		"read presence of a wildcard":          `must be one concrete channel, not a wildcard "<main>:*"`,
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := tt.call(testContext(t))
@@ -280,10 +299,35 @@ func TestValidation_makesNoRequest(t *testing.T) {
 			if !errors.As(err, &ve) || ve.Field != tt.field {
 				t.Fatalf("got %v, want a ValidationError on %s", err, tt.field)
 			}
+			if rule, ok := rules[tt.name]; ok && ve.Rule != rule {
+				t.Errorf("rule %q, want %q", ve.Rule, rule)
+			}
 			mustNotContain(t, err.Error(), testToken, testPrivateKey)
 		})
 	}
 	if n := srv.count(""); n != 0 {
 		t.Errorf("invalid inputs made %d requests, want 0", n)
+	}
+}
+
+// MaxTTL itself is a valid TTL: the bound is inclusive, and goes out as is.
+func TestTTL_maxTTLIsAccepted(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, created)
+	c := newTestClient(t, Options{ServerURL: srv.URL})
+	ctx := testContext(t)
+	if err := c.Authenticate(ctx, AuthenticateInput{Token: testToken, TTL: MaxTTL}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Publish(ctx, PublishInput{Channel: "ch", Message: "m", TTL: MaxTTL}); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range srv.requests() {
+		if got := r.Form.Get("TTL"); got != "2147483647" {
+			t.Errorf("%s TTL=%q, want 2147483647", r.Path, got)
+		}
+	}
+	if n := srv.count(""); n != 2 {
+		t.Errorf("%d requests, want 2", n)
 	}
 }
