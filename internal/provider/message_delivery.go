@@ -369,17 +369,13 @@ func messageTextValidators() []validator.String {
 
 func publishTTLValidators() []validator.Int64 {
 	return []validator.Int64{
-		int64Rule(int64validator.Between(0, maxPublishTTL), "Invalid ttl", rulePublishTTL),
+		int64Rule(int64validator.Between(0, ortc.MaxTTL), "Invalid ttl", rulePublishTTL),
 	}
 }
 
-// maxPublishTTL keeps the TTL within what every server and SDK reads as an
-// int32.
-const maxPublishTTL = 1<<31 - 1
-
 var (
 	ruleMessageEmpty = "a message must not be empty"
-	rulePublishTTL   = fmt.Sprintf("must be 0 (the plan's retention) to %d seconds", maxPublishTTL)
+	rulePublishTTL   = fmt.Sprintf("must be 0 (the plan's retention) to %d seconds", ortc.MaxTTL)
 )
 
 func quotedList(ss []string) string {

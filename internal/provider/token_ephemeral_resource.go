@@ -99,7 +99,7 @@ func (r *tokenEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaReq
 			"ttl": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How long the permissions last after each save (opening and "+
 					"renewing), in seconds. At least %d, at most %d. Terraform renews them while it needs the token; "+
-					"with `revoke_on_close = false` they live this long after the last save.", ortc.MinTTL, maxTTL),
+					"with `revoke_on_close = false` they live this long after the last save.", ortc.MinTTL, ortc.MaxTTL),
 				Required:   true,
 				Validators: ttlValidators(),
 			},

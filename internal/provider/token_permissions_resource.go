@@ -156,7 +156,7 @@ func (r *tokenPermissionsResource) Schema(_ context.Context, _ resource.SchemaRe
 			},
 			"ttl": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How long the permissions last after each save, in seconds. At "+
-					"least %d, at most %d. Changing it re-saves in place.", ortc.MinTTL, maxTTL),
+					"least %d, at most %d. Changing it re-saves in place.", ortc.MinTTL, ortc.MaxTTL),
 				Required:   true,
 				Validators: ttlValidators(),
 			},

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math"
 	"net"
 	"net/url"
 	"regexp"
@@ -173,16 +172,11 @@ func permissionsValidators() []validator.Map {
 	}
 }
 
-// maxTTL bounds a token TTL: the API takes a 32-bit integer (the emulator
-// refuses more), and expiry arithmetic stays far from overflow. ortc has no
-// upper limit of its own to share.
-const maxTTL = math.MaxInt32
-
 // ttlValidators validate a token TTL in seconds.
 func ttlValidators() []validator.Int64 {
 	return []validator.Int64{
 		int64Rule(int64validator.AtLeast(ortc.MinTTL), "TTL too short", ruleTTL),
-		int64Rule(int64validator.AtMost(maxTTL), "TTL too long", fmt.Sprintf("must be at most %d seconds (about 68 years)", maxTTL)),
+		int64Rule(int64validator.AtMost(ortc.MaxTTL), "TTL too long", fmt.Sprintf("must be at most %d seconds (about 68 years)", ortc.MaxTTL)),
 	}
 }
 
