@@ -76,6 +76,11 @@ type flakyNetwork struct {
 	// lostIDs holds channel + " " + framing id of every delivery part whose
 	// answer was lost: the only messages allowed a second complete copy.
 	lostIDs map[string]bool
+	// lostDelivery is set once a delivery's answer was lost. The first
+	// delivery always loses its answer, whatever the dice say: it is the
+	// case a blind retry turns into a duplicate, and a run that never met it
+	// would prove nothing about "no message twice".
+	lostDelivery bool
 }
 
 func newFlakyNetwork(next http.Handler, percent int, seed uint64) *flakyNetwork {
@@ -95,6 +100,9 @@ func (f *flakyNetwork) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	lose := f.percent > 0 && f.rng.IntN(100) < f.percent
+	if f.percent > 0 && isDelivery(r.URL.Path) && !f.lostDelivery {
+		lose = true
+	}
 	f.mu.Unlock()
 	if lose {
 		f.loseAnswer(w, r)
@@ -122,7 +130,8 @@ func (f *flakyNetwork) loseAnswer(w http.ResponseWriter, r *http.Request) {
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	f.mu.Lock()
 	f.stats["lost"]++
-	if r.URL.Path == "/send" || r.URL.Path == "/publish" || r.URL.Path == "/sendbatch" {
+	if isDelivery(r.URL.Path) {
+		f.lostDelivery = true
 		if form, err := url.ParseQuery(string(body)); err == nil && len(form.Get("M")) > 8 {
 			for _, ch := range strings.Split(form.Get("C"), ",") {
 				f.lostIDs[ch+" "+form.Get("M")[:8]] = true
@@ -144,6 +153,18 @@ func (f *flakyNetwork) loseAnswer(w http.ResponseWriter, r *http.Request) {
 		_ = tc.SetLinger(0)
 	}
 	_ = conn.Close()
+}
+
+// answerLostOnADelivery reports whether a delivery part's answer was lost.
+func (f *flakyNetwork) answerLostOnADelivery() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.lostIDs) > 0
+}
+
+// isDelivery reports the routes of messaging deliveries (the framed ones).
+func isDelivery(path string) bool {
+	return path == "/send" || path == "/publish" || path == "/sendbatch"
 }
 
 func (f *flakyNetwork) count(kind string) {
@@ -283,6 +304,9 @@ func TestAccFaults_applyConvergesUnderFaults(t *testing.T) {
 		if flaky.Stats()[kind] == 0 {
 			t.Errorf("no request met a %q fault: the mix was not exercised (stats %v)", kind, flaky.Stats())
 		}
+	}
+	if !flaky.answerLostOnADelivery() {
+		t.Error("no delivery lost its answer: a blind retry would have gone unseen")
 	}
 
 	// Destroy (idempotent calls only: disable presence, revoke tokens)
