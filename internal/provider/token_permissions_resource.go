@@ -90,7 +90,8 @@ func (r *tokenPermissionsResource) Schema(_ context.Context, _ resource.SchemaRe
 			"The Realtime API saves a token's whole permission set at once and has no way to read it back: " +
 			"changing `permissions`, `ttl` or `private` re-saves in place; the plan renews the permissions once " +
 			"`renew_before` seconds remain before `expires_at` (with a warning saying so); destroying the resource " +
-			"revokes the token by saving it with no channels.\n\n" +
+			"revokes the token by saving it with no channels: the API has no delete, and re-saving with no channels " +
+			"is the only way it offers to end a token before its TTL runs out.\n\n" +
 			"Give the token as `token` (kept in state, marked sensitive) or, with Terraform 1.11 and later, as the " +
 			"write-only `token_wo` with `token_wo_version` (never in a plan or state: only its hash, `id`, is). " +
 			"Terraform hands a write-only value to the provider when it creates or updates, never when it " +
@@ -169,7 +170,7 @@ func (r *tokenPermissionsResource) Schema(_ context.Context, _ resource.SchemaRe
 			"renew_before": schema.Int64Attribute{
 				MarkdownDescription: "How many seconds before `expires_at` a plan re-saves the permissions to renew " +
 					"them. Default: 10 % of `ttl`, rounded down. At least 0 and less than `ttl`. Changing it alone " +
-					"updates the state in place without calling the API.",
+					"updates the state in place without calling the API (a renewal then due waits for the next plan).",
 				Optional:      true,
 				Computed:      true,
 				Validators:    []validator.Int64{int64Rule(int64validator.AtLeast(0), "Invalid renew_before", "must not be negative")},
@@ -306,8 +307,12 @@ func (r *tokenPermissionsResource) ModifyPlan(ctx context.Context, req resource.
 		save = replace || !plan.Permissions.Equal(state.Permissions) ||
 			!plan.TTL.Equal(state.TTL) || !plan.Private.Equal(state.Private) ||
 			(!plan.ID.IsUnknown() && !plan.ID.Equal(state.ID))
+		// Renewal depends on the clock, and Terraform plans again at apply:
+		// an update of renew_before alone (the one update that saves nothing)
+		// must not turn into a save when the threshold passes in between, or
+		// the apply would contradict its plan. It renews at the next plan.
 		renew := false
-		if !save && r.data != nil {
+		if !save && r.data != nil && plan.RenewBefore.Equal(state.RenewBefore) {
 			if expires, due := renewalDue(state.ExpiresAt, plan.RenewBefore, r.data.now()); due {
 				save, renew = true, true
 				if !foreign {

@@ -142,8 +142,46 @@ func TestAccTokenPermissions_updateInPlace(t *testing.T) {
 					return nil
 				},
 			},
+			{
+				// renew_before changes again and the renewal comes due
+				// between the plan and the apply (a saved plan applied
+				// later): the apply, which plans again, must agree with the
+				// plan and save nothing; the plan after it renews.
+				PreConfig: func() { e.Emulator.ResetCounters() },
+				Config: e.ProviderBlock() + tokenConfig(token, 900, map[string]string{"orders": "pw", "billing": "r"},
+					"private = true", "renew_before = 200"),
+				ConfigPlanChecks: acc.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(tokenAddr, tfjsonpath.New("expires_at"), knownvalue.NotNull()),
+						advanceClock{e.Clock, 800 * time.Second}, // 100 s left, renew_before 200
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(tokenAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectUnknownValue(tokenAddr, tfjsonpath.New("expires_at")),
+					},
+				},
+				ExpectNonEmptyPlan: true, // the renewal, planned after this apply
+				Check: func(*terraform.State) error {
+					if n := e.Counters()["authenticate"]; n != 0 {
+						return fmt.Errorf("%d authenticate requests for a renew_before change", n)
+					}
+					return nil
+				},
+			},
 		},
 	})
+}
+
+// advanceClock is a plan check that moves the test clock: placed in
+// PreApply, it lets time pass between a plan and its apply.
+type advanceClock struct {
+	clock *testClock
+	by    time.Duration
+}
+
+func (a advanceClock) CheckPlan(context.Context, plancheck.CheckPlanRequest, *plancheck.CheckPlanResponse) {
+	a.clock.Advance(a.by)
 }
 
 func TestAccTokenPermissions_replace(t *testing.T) {
