@@ -26,6 +26,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*channelPresenceResource)(nil)
 	_ resource.ResourceWithIdentity    = (*channelPresenceResource)(nil)
 	_ resource.ResourceWithImportState = (*channelPresenceResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*channelPresenceResource)(nil)
 )
 
 // NewChannelPresenceResource returns the realtime_channel_presence resource.
@@ -114,6 +115,20 @@ func (r *channelPresenceResource) IdentitySchema(_ context.Context, _ resource.I
 
 func (r *channelPresenceResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan refuses at plan time what the apply could not do: switching
+// presence on or off takes the private key (a provider with only an
+// authentication_token can read presence, not change it).
+func (r *channelPresenceResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.data == nil || r.data.client == nil || (!req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw)) {
+		return // the provider configuration is not known yet, or nothing changes
+	}
+	what := "Switching presence on"
+	if req.Plan.Raw.IsNull() {
+		what = "Switching presence off"
+	}
+	r.data.needPrivateKey(what, &resp.Diagnostics)
 }
 
 func (r *channelPresenceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

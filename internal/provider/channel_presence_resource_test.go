@@ -63,6 +63,59 @@ func TestAccChannelPresence_basic(t *testing.T) {
 	})
 }
 
+// TestAccChannelPresence_privateKeyNeeded: a provider with only an
+// authentication_token reads presence (an empty plan is fine), but a plan
+// that would switch it on or off fails at plan time, naming the key, and
+// nothing is sent.
+func TestAccChannelPresence_privateKeyNeeded(t *testing.T) {
+	e := newTestEnv(t)
+	token := "tok-" + randomHex(t, 8)
+	if err := e.client(t).Authenticate(context.Background(), ortc.AuthenticateInput{
+		Token: token, TTL: 3600, Permissions: map[string]string{"orders": "p"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	tokenOnly := fmt.Sprintf("provider \"realtime\" {\n  application_key = %q\n  authentication_token = %q\n  cluster_url = %q\n}\n",
+		e.AppKey, token, e.ClusterURL())
+	noWrite := func(*terraform.State) error {
+		if c := e.Counters(); c["presence_enable"]+c["presence_disable"] != 0 {
+			return fmt.Errorf("presence switched without a private key: %v", c)
+		}
+		return nil
+	}
+	acc.ParallelTest(t, acc.TestCase{
+		ProtoV6ProviderFactories: e.Factories(),
+		CheckDestroy:             e.CheckPresenceOff("orders"),
+		Steps: []acc.TestStep{
+			{Config: e.ProviderBlock() + presenceConfig("p", "orders", nil)},
+			{
+				PreConfig: func() { e.Emulator.ResetCounters() },
+				Config:    tokenOnly + presenceConfig("p", "orders", nil),
+				PlanOnly:  true, // read with the token: no change, no error
+			},
+			{
+				Config:      tokenOnly + presenceConfig("p", "orders", ptr(true)),
+				PlanOnly:    true,
+				ExpectError: errRe(`Switching presence on needs the application's private key`),
+			},
+			{
+				Config:      tokenOnly,
+				PlanOnly:    true,
+				ExpectError: errRe(`Switching presence off needs the application's private key`),
+			},
+			{
+				Config: e.ProviderBlock() + presenceConfig("p", "orders", nil),
+				PreConfig: func() {
+					if err := noWrite(nil); err != nil {
+						t.Error(err)
+					}
+				},
+				Check: e.CheckPresence("orders", false),
+			},
+		},
+	})
+}
+
 func TestAccChannelPresence_metadataUpdate(t *testing.T) {
 	e := newTestEnv(t)
 	acc.ParallelTest(t, acc.TestCase{

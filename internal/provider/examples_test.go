@@ -100,6 +100,10 @@ func TestAccExamples(t *testing.T) {
 			case "ephemeral-resources":
 				minimum = tfversion.Version1_10_0
 			}
+			if example := readExample(t, rel); minimum.LessThan(tfversion.Version1_11_0) &&
+				(strings.Contains(example, "_wo ") || strings.Contains(example, "_wo_version")) {
+				minimum = tfversion.Version1_11_0 // write-only attributes
+			}
 			tfresource.ParallelTest(t, tfresource.TestCase{
 				ProtoV6ProviderFactories: e.Factories(),
 				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(minimum)},
