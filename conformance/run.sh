@@ -63,7 +63,23 @@ if [ ! -d node_modules ]; then
   npm ci --no-audit --no-fund
 fi
 node sdk.js "http://$host/server/2.1" conformance-app conformance-private \
-  '{"subscriptions":4,"metadata":{"user:ann":2,"user:bob":1}}'
+  '{"subscriptions":4,"metadata":{"user:ann":2,"user:bob":1}}' | tee "$work/sdk.out"
+
+# What the SDK saved is what the emulator holds: exactly its permissions and
+# TTL, for the one token it saved (the refused save left nothing).
+token="$(sed -n 's/^token: //p' "$work/sdk.out")"
+tokens="$(curl -fsS "$base/_emulator/tokens?app=conformance-app")"
+node -e '
+  const [token, json] = process.argv.slice(1);
+  const all = JSON.parse(json);
+  const t = all.find((x) => x.token === token);
+  const want = JSON.stringify({"conformance:room": "wp"});
+  if (all.length !== 1 || !t || JSON.stringify(t.permissions) !== want || t.ttl !== 1800 || t.private !== false) {
+    console.error("FAIL: the emulator holds " + json + ", want only " + token + " with " + want + ", TTL 1800, not private");
+    process.exit(1);
+  }
+  console.log("emulator record: " + token + " " + want + " TTL 1800");
+' "$token" "$tokens"
 
 # What the emulator saw: every SDK call went through the balancer first.
 if counters="$(curl -fsS "$base/_emulator/counters" 2>/dev/null)"; then

@@ -89,8 +89,26 @@ async function main() {
   if (err !== null || res !== null) fail('presence after disable: error ' + show(err) + ', result ' + show(res) + ', want null');
   console.log('presence after disable: ok (null)');
 
+  // The error paths, as the SDK reports them: a refused call hands the
+  // callback the server's sentence.
+  [err, ok] = await call('saveAuthentication with a wrong private key', (cb) =>
+    ortc.saveAuthentication(cluster, true, token + '-x', 0, appKey, 1800, privateKey + '-wrong', { [channel]: 'r' }, cb));
+  if (typeof err !== 'string' || err === '' || ok !== false) {
+    fail('saveAuthentication with a wrong private key: error ' + show(err) + ', result ' + show(ok) + ', want the server\'s sentence and false');
+  }
+  console.log('saveAuthentication with a wrong private key: refused (' + show(err) + ')');
+
+  [err, res] = await call('presence with a token lacking p', (cb) =>
+    ortc.presence(Object.assign({ authenticationToken: token + '-unsaved' }, common), cb));
+  if (err === null || err === undefined || err === '') {
+    fail('presence with a token lacking p: error ' + show(err) + ', result ' + show(res) + ', want a refusal (the application enforces authentication)');
+  }
+  console.log('presence with a token lacking p: refused (' + show(err) + ')');
+
   clearTimeout(watchdog);
-  console.log('PASS: 5 SDK calls through the balancer');
+  // The token the SDK saved, for run.sh to check in the emulator's record.
+  console.log('token: ' + token);
+  console.log('PASS: 7 SDK calls through the balancer');
 }
 
 main().catch((e) => fail(String(e && e.stack || e)));
