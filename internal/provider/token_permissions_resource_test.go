@@ -88,6 +88,12 @@ func TestAccTokenPermissions_updateInPlace(t *testing.T) {
 	e := newTestEnv(t)
 	token := "tok-" + randomHex(t, 8)
 	id := tokenPermissionsID(e.AppKey, token)
+	noSave := func(*terraform.State) error {
+		if n := e.Counters()["authenticate"]; n != 0 {
+			return fmt.Errorf("%d authenticate requests for a renew_before change", n)
+		}
+		return nil
+	}
 	acc.ParallelTest(t, acc.TestCase{
 		ProtoV6ProviderFactories: e.Factories(),
 		CheckDestroy:             e.CheckTokenRevoked(token),
@@ -135,12 +141,7 @@ func TestAccTokenPermissions_updateInPlace(t *testing.T) {
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: func(*terraform.State) error {
-					if n := e.Counters()["authenticate"]; n != 0 {
-						return fmt.Errorf("%d authenticate requests for a renew_before change", n)
-					}
-					return nil
-				},
+				Check: noSave,
 			},
 			{
 				// renew_before changes again and the renewal comes due
@@ -162,12 +163,7 @@ func TestAccTokenPermissions_updateInPlace(t *testing.T) {
 					},
 				},
 				ExpectNonEmptyPlan: true, // the renewal, planned after this apply
-				Check: func(*terraform.State) error {
-					if n := e.Counters()["authenticate"]; n != 0 {
-						return fmt.Errorf("%d authenticate requests for a renew_before change", n)
-					}
-					return nil
-				},
+				Check: noSave,
 			},
 		},
 	})
