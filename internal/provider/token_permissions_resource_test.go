@@ -163,7 +163,7 @@ func TestAccTokenPermissions_updateInPlace(t *testing.T) {
 					},
 				},
 				ExpectNonEmptyPlan: true, // the renewal, planned after this apply
-				Check: noSave,
+				Check:              noSave,
 			},
 		},
 	})
