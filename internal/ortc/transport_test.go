@@ -304,7 +304,9 @@ func TestRetry_policyOfEveryOperation(t *testing.T) {
 		name  string
 		fault func(t *testing.T, w http.ResponseWriter)
 	}{
-		{"503", func(_ *testing.T, w http.ResponseWriter) { http.Error(w, http.StatusText(503), 503) }},
+		{"503", func(_ *testing.T, w http.ResponseWriter) {
+			http.Error(w, http.StatusText(http.StatusServiceUnavailable), http.StatusServiceUnavailable)
+		}},
 		{"connection dropped", hangUp},
 	}
 	for _, op := range ops {
