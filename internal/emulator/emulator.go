@@ -356,19 +356,8 @@ type request struct {
 	route *route
 	args  []string
 	vals  url.Values                 // every parameter as text: the body's, then query names the body lacks
-	raw   map[string]json.RawMessage // JSON body members; nil for form bodies
+	raw   map[string]json.RawMessage // JSON body members as sent (typed push fields); nil for form bodies
 	early *reply                     // an answer decided before the handler (413, unparsable body)
-}
-
-// member returns a JSON body's member as sent, for the push fields that
-// have a JSON type (a string message, object payloads, a channels array).
-// ok is false when the body is a form or a JSON object without the member:
-// the parameter, if any, then came as text from the form or the query, and
-// the caller reads q.vals. Every typed field goes through here, so that a
-// query parameter counts the same beside a JSON body as beside a form.
-func (q *request) member(name string) (raw json.RawMessage, ok bool) {
-	raw, ok = q.raw[name]
-	return raw, ok
 }
 
 // appKey names the application a request is for, for counters and faults.

@@ -157,7 +157,7 @@ func (s *Server) pushIsTopicSubscribed(q *request) *reply {
 // notification reads message, payload, apns and gcm.
 func notification(q *request) (Push, *reply) {
 	var p Push
-	if r, ok := q.member("message"); ok && r[0] != '"' {
+	if r, ok := q.raw["message"]; ok && r[0] != '"' {
 		return p, pushBad("Invalid message: want a string.")
 	}
 	if !q.vals.Has("message") {
@@ -184,7 +184,7 @@ func notification(q *request) (Push, *reply) {
 // the value is the object's JSON text; empty there means absent.
 func jsonObject(q *request, name string, orString bool) (json.RawMessage, *reply) {
 	text := q.vals.Get(name)
-	if r, ok := q.member(name); ok {
+	if r, ok := q.raw[name]; ok {
 		if r[0] != '"' {
 			text = string(r)
 		} else if !orString {
@@ -226,7 +226,7 @@ func (s *Server) pushPublishBatch(q *request) *reply {
 		return rp
 	}
 	channels := q.vals["channels"] // a form body or the query repeats the field
-	if r, ok := q.member("channels"); ok {
+	if r, ok := q.raw["channels"]; ok {
 		channels = nil
 		if err := json.Unmarshal(r, &channels); err != nil {
 			return pushBad("Invalid channels: want an array of strings.")
